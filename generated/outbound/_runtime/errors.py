@@ -1,0 +1,228 @@
+"""Exceptions raised by generated clients.
+
+Every text built here names codes, pointers, HTTP statuses and sizes only: never credentials,
+never a request body. Response bodies are kept on the exception (`.body`, `.raw`), not in its
+message.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+__all__ = [
+    "ApiError",
+    "ConfirmationRequired",
+    "OutboundError",
+    "ResponseError",
+    "TransportError",
+    "ValidationError",
+    "Violation",
+]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule in a request (or response) body.
+
+    `path` is a JSON Pointer into the wire body (`""` is the body itself), `rule` the rule name
+    (`max_length`, `pattern`, ...), `code` the vendor's documented error code for that rule, if
+    any.
+    """
+
+    path: str
+    rule: str
+    code: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.path else "(body)"
+        tag = f"{self.rule}, {self.code}" if self.code is not None else self.rule
+        return f"{where}: {self.message} [{tag}]"
+
+
+class OutboundError(Exception):
+    """Base class of every exception a generated client raises on purpose."""
+
+
+class ValidationError(OutboundError, ValueError):
+    """A request breaks documented rules; nothing was sent. `.violations` lists every problem."""
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations: list[Violation] = list(violations)
+        count = len(self.violations)
+        head = f"{count} violation{'s' if count != 1 else ''}"
+        super().__init__("\n  ".join([head + ":", *(str(v) for v in self.violations)]))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.violations,))
+
+
+class ApiError(OutboundError):
+    """The vendor answered with a result code that is not a success code.
+
+    A generated service sets `codes` to its `ErrorCode` enum (values are the documented codes as
+    strings), `retryable_codes` to its documented throttling codes and `data_codes` to the codes
+    meaning "this request's own data is at fault".
+    """
+
+    codes: ClassVar[type[enum.Enum] | None] = None
+    retryable_codes: ClassVar[frozenset[str]] = frozenset()
+    data_codes: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(
+        self,
+        raw_code: object,
+        message: str | None = None,
+        request_id: str | None = None,
+        status_code: int | None = None,
+        body: Any = None,
+        raw: bytes = b"",
+        retryable: bool | None = None,
+    ) -> None:
+        self.raw_code: str = str(raw_code)
+        self.message: str | None = message
+        self.request_id: str | None = request_id
+        self.status_code: int | None = status_code
+        self.body: Any = body
+        self.raw: bytes = raw
+        self.retryable: bool = (
+            self.raw_code in self.retryable_codes if retryable is None else retryable
+        )
+        super().__init__(self._describe())
+
+    @property
+    def code(self) -> enum.Enum | str:
+        """The documented `ErrorCode` member, or the raw code string when it is undocumented."""
+        if self.codes is not None:
+            try:
+                return self.codes(self.raw_code)
+            except ValueError:
+                pass
+        return self.raw_code
+
+    @property
+    def documented(self) -> bool:
+        return not isinstance(self.code, str)
+
+    @property
+    def is_data_error(self) -> bool:
+        """True when the documented meaning of the code is "this request's data is at fault"."""
+        return self.raw_code in self.data_codes
+
+    def _describe(self) -> str:
+        code = self.code
+        text = self.raw_code if isinstance(code, str) else f"{self.raw_code} {code.name}"
+        if self.message:
+            text += f": {self.message}"
+        details = []
+        if self.status_code is not None:
+            details.append(f"HTTP {self.status_code}")
+        if self.request_id:
+            details.append(f"request id {self.request_id}")
+        if self.retryable:
+            details.append("retryable")
+        return f"{text} ({', '.join(details)})" if details else text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (
+            self.raw_code,
+            self.message,
+            self.request_id,
+            self.status_code,
+            self.body,
+            self.raw,
+            self.retryable,
+        )
+        return (type(self), args)
+
+
+class ResponseError(OutboundError):
+    """The response cannot be read as documented: not JSON, no envelope, or breaks its schema.
+
+    The request reached the server; whether it took effect is unknown. `.raw` keeps the bytes,
+    `.body` the parsed JSON when there was any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        raw: bytes = b"",
+        body: Any = None,
+        violations: Iterable[Violation] = (),
+    ) -> None:
+        self.status_code: int | None = status_code
+        self.raw: bytes = raw
+        self.body: Any = body
+        self.violations: list[Violation] = list(violations)
+        self.reason: str = message
+        text = message if status_code is None else f"{message} (HTTP {status_code})"
+        if self.violations:
+            text = "\n  ".join([text + ":", *(str(v) for v in self.violations)])
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kwargs = {
+            "status_code": self.status_code,
+            "raw": self.raw,
+            "body": self.body,
+            "violations": self.violations,
+        }
+        return (_rebuild, (type(self), (self.reason,), kwargs))
+
+
+class TransportError(OutboundError):
+    """The exchange failed at the network level (wraps the httpx exception as `__cause__`).
+
+    `may_have_reached_server` is False only when no connection was ever established, so the
+    request cannot have been received; otherwise whether it took effect is unknown.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        may_have_reached_server: bool,
+        method: str | None = None,
+        path: str | None = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        self.may_have_reached_server: bool = may_have_reached_server
+        self.method: str | None = method
+        self.path: str | None = path
+        self.exception: BaseException | None = exception
+        self.reason: str = message
+        where = f"{method} {path}: " if method and path else ""
+        outcome = (
+            "the request may have reached the server"
+            if may_have_reached_server
+            else "the request did not reach the server"
+        )
+        super().__init__(f"{where}{message}; {outcome}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kwargs = {
+            "may_have_reached_server": self.may_have_reached_server,
+            "method": self.method,
+            "path": self.path,
+        }
+        return (_rebuild, (type(self), (self.reason,), kwargs))
+
+
+class ConfirmationRequired(OutboundError):
+    """A dangerous call was refused; pass `argument=True` (named here) to confirm it."""
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        self.argument: str | None = argument
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, {"argument": self.argument}))
+
+
+def _rebuild(cls: type[Exception], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Exception:
+    return cls(*args, **kwargs)

@@ -1,0 +1,628 @@
+"""The transport core shared by every generated client: encoding, auth, pacing, retries, envelope.
+
+Retries happen only when resending cannot duplicate an effect:
+
+* the connection was never established (`httpx.ConnectError`, `httpx.ConnectTimeout`,
+  `httpx.PoolTimeout`), so the server cannot have received the request; or
+* the vendor answered with one of its documented throttling codes (`Envelope.retryable`, e.g.
+  Huawei `0200022` "the interface invoking time is short"), i.e. it refused the request.
+
+A read/write timeout, a dropped connection or a protocol error after the request may have
+reached the server is never retried, for any operation; for a create (`Operation.creates`) that
+is what keeps a number from being added twice. Each attempt is signed anew.
+
+Logging (`logging.getLogger("outbound")`) records operation, method, path, status, elapsed
+time and retries; never headers, query values or bodies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import re
+import ssl
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+from urllib.parse import quote
+
+import httpx
+
+from .errors import ApiError, ResponseError, TransportError, Violation
+from .pointer import MISSING, resolve, with_value
+
+__all__ = [
+    "AsyncCore",
+    "Auth",
+    "AuthV2SignerLike",
+    "BodyTokenAuth",
+    "Envelope",
+    "HuaweiAuthV2Auth",
+    "NoAuth",
+    "Operation",
+    "RsaHeadersAuth",
+    "RsaSignerLike",
+    "SyncCore",
+    "encode_json",
+]
+
+logger = logging.getLogger("outbound")
+
+_PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+# The connection was never established: the request cannot have reached the server.
+_NEVER_CONNECTED: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented HTTP operation. `path` is a template: `/campaigns/{vdnId}/...`.
+
+    `query` holds fixed query parameters (e.g. Yantong's route `{"r": "groupcall/task-list"}`).
+    `creates`: the operation adds data on the server. No operation is ever resent once the
+    request may have reached the server; for a create the error says so explicitly.
+
+    `min_interval` (seconds): the core waits so that a request of this operation starts at
+    least that long after the previous one *ended* (its response or failure), and sends one at
+    a time. Measuring from the end, not the start, keeps the arrivals at the server apart even
+    when a connection set-up delayed the previous request.
+    """
+
+    id: str
+    method: str
+    path: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    creates: bool = False
+    min_interval: float | None = None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Where the result code, message, request id and data live in every response (pointers).
+
+    `success` and `retryable` are compared with the code as text: a JSON string as is, a
+    number as its decimal digits (`200` → `"200"`).
+    """
+
+    code: str
+    message: str | None = None
+    request_id: str | None = None
+    data: str | None = None
+    success: frozenset[str] = frozenset()
+    retryable: frozenset[str] = frozenset()
+
+    def code_of(self, body: Any) -> str | None:
+        return _text(resolve(body, self.code))
+
+    def message_of(self, body: Any) -> str | None:
+        return None if self.message is None else _text(resolve(body, self.message))
+
+    def request_id_of(self, body: Any) -> str | None:
+        return None if self.request_id is None else _text(resolve(body, self.request_id))
+
+    def data_of(self, body: Any) -> Any:
+        """The value at the `data` pointer (None when absent or when there is no pointer)."""
+        if self.data is None:
+            return None
+        value = resolve(body, self.data)
+        return None if value is MISSING else value
+
+
+def _text(value: Any) -> str | None:
+    if value is MISSING or value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON, non-ASCII kept as is, NaN/Infinity refused."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Auth strategies
+# ---------------------------------------------------------------------------------------------
+
+
+class Auth:
+    """Where credentials go. `prepare_body` runs once per call, `headers` on every attempt."""
+
+    def prepare_body(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The body to encode (a copy when credentials are added; the input is not changed)."""
+        return body
+
+    def headers(
+        self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
+    ) -> dict[str, str]:
+        """Headers to add to this attempt, computed over the final bytes."""
+        return {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class NoAuth(Auth):
+    """No credentials."""
+
+
+class BodyTokenAuth(Auth):
+    """A token inside the JSON body at `pointer` (default `/token`), set before encoding."""
+
+    def __init__(self, token: str, pointer: str = "/token") -> None:
+        if not pointer.startswith("/"):
+            raise ValueError("pointer must name a member of the body, e.g. '/token'")
+        self._token = token
+        self.pointer = pointer
+
+    def prepare_body(self, body: dict[str, Any]) -> dict[str, Any]:
+        return with_value(body, self.pointer, self._token)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(token=<redacted>, pointer={self.pointer!r})"
+
+
+class AuthV2SignerLike(Protocol):
+    def authorization(
+        self,
+        method: str,
+        url: httpx.URL,
+        headers: Mapping[str, str],
+        body: bytes,
+        now: datetime | None = None,
+    ) -> str: ...
+
+
+class HuaweiAuthV2Auth(Auth):
+    """`Authorization: auth-v2/...` plus the `Content-Length` and `Host` it signed."""
+
+    def __init__(self, signer: AuthV2SignerLike, *, header: str = "Authorization") -> None:
+        self.signer = signer
+        self.header = header
+
+    def headers(
+        self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
+    ) -> dict[str, str]:
+        signed = {
+            "Content-Length": str(len(content)),
+            "Host": url.netloc.decode("ascii"),
+        }
+        merged = {**headers, **signed}
+        signed[self.header] = self.signer.authorization(method, url, merged, content)
+        return signed
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.signer!r})"
+
+
+class RsaSignerLike(Protocol):
+    def headers(self, body: bytes, now: datetime | None = None) -> dict[str, str]: ...
+
+
+class RsaHeadersAuth(Auth):
+    """`appId` / `timestamp` / `sign` headers from an `RsaSha256Signer`, fresh on every attempt."""
+
+    def __init__(self, signer: RsaSignerLike) -> None:
+        self.signer = signer
+
+    def headers(
+        self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
+    ) -> dict[str, str]:
+        return self.signer.headers(content)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.signer!r})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Cores
+# ---------------------------------------------------------------------------------------------
+
+
+def _ssl_verify(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """A CA bundle path (file or directory) becomes an SSL context; TLS checks stay on."""
+    if isinstance(verify, str):
+        if os.path.isdir(verify):
+            return ssl.create_default_context(capath=verify)
+        return ssl.create_default_context(cafile=verify)
+    return verify
+
+
+class _CoreBase:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: Auth,
+        envelope: Envelope,
+        api_error: type[ApiError] = ApiError,
+        headers: Mapping[str, str] | None = None,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.envelope = envelope
+        self.api_error = api_error
+        self.headers: dict[str, str] = dict(headers or {})
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self._clock = clock
+        self._jitter = jitter
+        self._last_done: dict[str, float] = {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.base_url!r}, auth={self.auth!r})"
+
+    # -- request ------------------------------------------------------------------------------
+
+    def url_for(self, op: Operation, path_params: Mapping[str, object]) -> httpx.URL:
+        """The full URL: base URL + path with percent-encoded parameters + fixed query."""
+        names = _PATH_PARAM.findall(op.path)
+        unknown = sorted(set(path_params) - set(names))
+        if unknown:
+            raise ValueError(f"{op.id}: unknown path parameters {unknown}")
+        missing = [name for name in names if name not in path_params]
+        if missing:
+            raise ValueError(f"{op.id}: missing path parameters {missing}")
+
+        def substitute(match: re.Match[str]) -> str:
+            return quote(_path_text(path_params[match.group(1)]), safe="")
+
+        url = httpx.URL(self.base_url + _PATH_PARAM.sub(substitute, op.path))
+        return url.copy_merge_params(dict(op.query)) if op.query else url
+
+    def encode(self, body: dict[str, Any]) -> bytes:
+        return encode_json(self.auth.prepare_body(body))
+
+    def _headers_for(self, op: Operation, url: httpx.URL, content: bytes) -> dict[str, str]:
+        headers = dict(self.headers)
+        headers.update(self.auth.headers(op.method.upper(), url, headers, content))
+        return headers
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def _retry_delay(self, attempt: int) -> float:
+        """Exponential backoff with "equal jitter": in [base/2, base], base = backoff·2^(n-1)."""
+        base = self.backoff * 2.0 ** (attempt - 1)
+        return base / 2 + self._jitter() * base / 2
+
+    def _transport_error(
+        self, op: Operation, url: httpx.URL, exc: httpx.TransportError
+    ) -> TransportError:
+        reached = not isinstance(exc, _NEVER_CONNECTED)
+        detail = str(exc)
+        message = f"{type(exc).__name__}" + (f" ({detail})" if detail else "")
+        if reached and op.creates:
+            message += "; not resent because this operation creates data"
+        return TransportError(
+            message,
+            may_have_reached_server=reached,
+            method=op.method.upper(),
+            path=url.path,
+            exception=exc,
+        )
+
+    def _may_retry_transport(self, exc: httpx.TransportError, attempt: int) -> bool:
+        return isinstance(exc, _NEVER_CONNECTED) and attempt <= self.max_retries
+
+    def _may_retry_api(self, error: ApiError, attempt: int) -> bool:
+        return error.retryable and attempt <= self.max_retries
+
+    def _log(self, op: Operation, url: httpx.URL, outcome: object, started: float) -> None:
+        logger.debug(
+            "%s %s %s -> %s in %.3fs",
+            op.id,
+            op.method.upper(),
+            url.path,
+            outcome,
+            self._clock() - started,
+        )
+
+    def _log_retry(self, op: Operation, reason: str, attempt: int, delay: float) -> None:
+        logger.info(
+            "%s: retry %d/%d in %.2fs after %s", op.id, attempt, self.max_retries, delay, reason
+        )
+
+    # -- response -----------------------------------------------------------------------------
+
+    def parse(self, response: httpx.Response) -> dict[str, Any]:
+        """The decoded body of a success response; raises ApiError / ResponseError otherwise."""
+        raw = response.content
+        status = response.status_code
+        body: Any = MISSING
+        if raw.strip():
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = MISSING
+        http_error = status >= 400
+        if not isinstance(body, dict):
+            kept = _raw_text(response) if body is MISSING else body
+            if http_error:
+                raise self.api_error(
+                    f"HTTP {status}", response.reason_phrase or None, None, status, kept, raw
+                )
+            what = "not JSON" if body is MISSING else f"a JSON {type(body).__name__}"
+            raise ResponseError(
+                f"response body is {what}, not a JSON object ({len(raw)} bytes)",
+                status_code=status,
+                raw=raw,
+                body=kept,
+            )
+        envelope = self.envelope
+        code = envelope.code_of(body)
+        message = envelope.message_of(body)
+        request_id = envelope.request_id_of(body)
+        if code is None:
+            if http_error:
+                raise self.api_error(f"HTTP {status}", message, request_id, status, body, raw)
+            raise ResponseError(
+                "response has no result code",
+                status_code=status,
+                raw=raw,
+                body=body,
+                violations=[Violation(envelope.code, "required", None, "result code missing")],
+            )
+        if code in envelope.success:
+            if http_error:
+                raise ResponseError(
+                    f"result code {code} means success but the HTTP status is an error; "
+                    "the outcome is unknown",
+                    status_code=status,
+                    raw=raw,
+                    body=body,
+                )
+            return body
+        retryable = True if code in envelope.retryable else None
+        raise self.api_error(code, message, request_id, status, body, raw, retryable)
+
+
+def _path_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _raw_text(response: httpx.Response) -> str:
+    try:
+        return response.content.decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:
+        return response.content.decode("utf-8", errors="replace")
+
+
+class SyncCore(_CoreBase):
+    """Blocking transport core; thread-safe (pacing is guarded by a lock per operation)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: Auth,
+        envelope: Envelope,
+        api_error: type[ApiError] = ApiError,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout = 10.0,
+        verify: bool | str | ssl.SSLContext = True,
+        transport: httpx.BaseTransport | None = None,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        super().__init__(
+            base_url,
+            auth=auth,
+            envelope=envelope,
+            api_error=api_error,
+            headers=headers,
+            max_retries=max_retries,
+            backoff=backoff,
+            clock=clock,
+            jitter=jitter,
+        )
+        self._sleep = sleep
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._client = httpx.Client(
+            timeout=timeout, verify=_ssl_verify(verify), transport=transport
+        )
+
+    def call(
+        self, op: Operation, path_params: Mapping[str, object], body: dict[str, Any]
+    ) -> tuple[dict[str, Any], httpx.Response]:
+        """Send `body` to `op`; returns the decoded success body and the response."""
+        url = self.url_for(op, path_params)
+        content = self.encode(body)
+        attempt = 0
+        while True:
+            attempt += 1
+            with self._paced(op):
+                started = self._clock()
+                request = self._client.build_request(
+                    op.method.upper(),
+                    url,
+                    headers=self._headers_for(op, url, content),
+                    content=content,
+                )
+                try:
+                    response = self._client.send(request)
+                except httpx.TransportError as exc:
+                    self._log(op, url, type(exc).__name__, started)
+                    error = self._transport_error(op, url, exc)
+                    if not self._may_retry_transport(exc, attempt):
+                        raise error from exc
+                    retry_reason = type(exc).__name__
+                else:
+                    self._log(op, url, response.status_code, started)
+                    try:
+                        return self.parse(response), response
+                    except ApiError as api_error:
+                        if not self._may_retry_api(api_error, attempt):
+                            raise
+                        retry_reason = f"result code {api_error.raw_code}"
+            delay = self._retry_delay(attempt)
+            self._log_retry(op, retry_reason, attempt, delay)
+            self._sleep(delay)
+
+    @contextmanager
+    def _paced(self, op: Operation) -> Iterator[None]:
+        """Hold the operation's lock from the wait until its response ends (see `min_interval`)."""
+        if not op.min_interval:
+            yield
+            return
+        with self._locks_guard:
+            lock = self._locks.setdefault(op.id, threading.Lock())
+        with lock:
+            last = self._last_done.get(op.id)
+            if last is not None:
+                wait = last + op.min_interval - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._last_done[op.id] = self._clock()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncCore(_CoreBase):
+    """The asyncio twin of `SyncCore` (pacing is guarded by an `asyncio.Lock` per operation)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: Auth,
+        envelope: Envelope,
+        api_error: type[ApiError] = ApiError,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout = 10.0,
+        verify: bool | str | ssl.SSLContext = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        super().__init__(
+            base_url,
+            auth=auth,
+            envelope=envelope,
+            api_error=api_error,
+            headers=headers,
+            max_retries=max_retries,
+            backoff=backoff,
+            clock=clock,
+            jitter=jitter,
+        )
+        self._sleep = sleep
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._client = httpx.AsyncClient(
+            timeout=timeout, verify=_ssl_verify(verify), transport=transport
+        )
+
+    async def call(
+        self, op: Operation, path_params: Mapping[str, object], body: dict[str, Any]
+    ) -> tuple[dict[str, Any], httpx.Response]:
+        """Send `body` to `op`; returns the decoded success body and the response."""
+        url = self.url_for(op, path_params)
+        content = self.encode(body)
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self._paced(op):
+                started = self._clock()
+                request = self._client.build_request(
+                    op.method.upper(),
+                    url,
+                    headers=self._headers_for(op, url, content),
+                    content=content,
+                )
+                try:
+                    response = await self._client.send(request)
+                except httpx.TransportError as exc:
+                    self._log(op, url, type(exc).__name__, started)
+                    error = self._transport_error(op, url, exc)
+                    if not self._may_retry_transport(exc, attempt):
+                        raise error from exc
+                    retry_reason = type(exc).__name__
+                else:
+                    self._log(op, url, response.status_code, started)
+                    try:
+                        return self.parse(response), response
+                    except ApiError as api_error:
+                        if not self._may_retry_api(api_error, attempt):
+                            raise
+                        retry_reason = f"result code {api_error.raw_code}"
+            delay = self._retry_delay(attempt)
+            self._log_retry(op, retry_reason, attempt, delay)
+            await self._sleep(delay)
+
+    @asynccontextmanager
+    async def _paced(self, op: Operation) -> AsyncIterator[None]:
+        if not op.min_interval:
+            yield
+            return
+        lock = self._locks.setdefault(op.id, asyncio.Lock())
+        async with lock:
+            last = self._last_done.get(op.id)
+            if last is not None:
+                wait = last + op.min_interval - self._clock()
+                if wait > 0:
+                    await self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._last_done[op.id] = self._clock()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,473 @@
+"""IR → straight-line Python validators that collect every violation.
+
+One function per (object type, strictness). Each reads a field once, tests its type with
+`type(x) is …` and applies only the rules the spec states, so a valid body costs a handful of
+dict lookups and comparisons per field. Paths are built only when a violation is reported,
+except one string per array. Every literal comes from `repr`, never from pasted spec text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import formats, pointers
+from .ir import ObjectType, Schema, Service
+from .naming import pascal
+
+_TYPE_NAMES = {
+    "string": "string",
+    "integer_string": "string of digits",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "array": "array",
+    "object": "object",
+    "null": "null",
+}
+
+
+@dataclass
+class Module:
+    """What the validators module needs besides its functions: constants and their names."""
+
+    constants: dict[str, str] = field(default_factory=dict)  # source text → name
+    lines: list[str] = field(default_factory=list)
+
+    def const(self, prefix: str, source: str) -> str:
+        name = self.constants.get(source)
+        if name is None:
+            name = f"_{prefix}{len(self.constants)}"
+            self.constants[source] = name
+        return name
+
+    def constant_lines(self) -> list[str]:
+        return [f"{name} = {source}" for source, name in self.constants.items()]
+
+
+class Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 1
+        self.counter = 0
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def fresh(self, base: str) -> str:
+        self.counter += 1
+        return f"{base}{self.counter}"
+
+    def indent(self) -> Writer:
+        self.depth += 1
+        return self
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.depth -= 1
+
+
+def function_name(obj: ObjectType, strict: bool) -> str:
+    return f"_check_{obj.name}_{'strict' if strict else 'tolerant'}"
+
+
+class ValidatorEmitter:
+    def __init__(self, service: Service, module: Module) -> None:
+        self.service = service
+        self.m = module
+        self.pending: list[tuple[ObjectType, bool]] = []
+        self.done: set[tuple[str, bool]] = set()
+        self.must_match: dict[str, str] = {}  # pointer → ctx key
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def code(self, rule: str, s: Schema) -> str:
+        return repr(self.service.code_for(rule, s))
+
+    def violation(self, w: Writer, path: str, rule: str, s: Schema, message: str) -> None:
+        w(f"out.append(Violation({path}, {rule!r}, {self.code(rule, s)}, {message}))")
+
+    def need(self, obj: ObjectType, strict: bool) -> str:
+        key = (obj.name, strict)
+        if key not in self.done:
+            self.done.add(key)
+            self.pending.append((obj, strict))
+        return function_name(obj, strict)
+
+    # -- values ----------------------------------------------------------------------------
+
+    def value(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
+        """Check the value in `var` against `s`; `path` is an expression for its pointer."""
+        if "any" in s.types:
+            return
+        branches: list[tuple[str, str, str]] = []  # (test, negated test, wire type)
+        if s.nullable:
+            branches.append((f"{var} is None", f"{var} is not None", "null"))
+        for t in s.non_null_types:
+            if t in ("string", "integer_string"):
+                if not any(b[2] in ("string", "integer_string") for b in branches):
+                    branches.append((f"type({var}) is str", f"type({var}) is not str", t))
+            elif t == "integer":
+                test = f"type({var}) is int or (type({var}) is float and {var}.is_integer())"
+                branches.append((test, f"not ({test})", t))
+            elif t == "number":
+                branches.append(
+                    (
+                        f"type({var}) is int or type({var}) is float",
+                        f"type({var}) is not int and type({var}) is not float",
+                        t,
+                    )
+                )
+            elif t in ("boolean", "array", "object"):
+                py = {"boolean": "bool", "array": "list", "object": "dict"}[t]
+                branches.append((f"type({var}) is {py}", f"type({var}) is not {py}", t))
+        expected = " or ".join(_TYPE_NAMES[t] for t in s.types)
+        if len(branches) == 1 and branches[0][2] == "object":
+            # the object function tests the type itself
+            w(f"{self.need(s.object, strict)}({var}, {path}, out, ctx)")  # type: ignore[arg-type]
+            return
+        blocks: list[tuple[str, str, list[str]]] = []
+        for cond, negated, t in branches:
+            start = len(w.lines)
+            with w.indent():
+                self.typed(w, var, t, s, path, strict)
+            blocks.append((cond, negated, w.lines[start:]))
+            del w.lines[start:]
+        # types that need no further check share one branch: `if a or b:` (no twin `pass`es)
+        plain = [(c, n) for c, n, body in blocks if not body]
+        checked = [(c, body) for c, _, body in blocks if body]
+        msg = self.m.const("M", repr(f"expected {expected}, got "))
+        if not checked:
+            w("if " + " and ".join(f"({n})" if " or " in n else n for _, n in plain) + ":")
+            with w.indent():
+                self.violation(w, path, "type", s, f"{msg} + _type_name({var})")
+            return
+        either = " or ".join(f"({c})" if " or " in c else c for c, _ in plain)
+        chain = ([(either, ["pass"])] if plain else []) + checked
+        for i, (cond, body) in enumerate(chain):
+            w(f"{'if' if i == 0 else 'elif'} {cond}:")
+            if body == ["pass"]:
+                with w.indent():
+                    w("pass")
+            else:
+                w.lines.extend(body)
+        w("else:")
+        with w.indent():
+            self.violation(w, path, "type", s, f"{msg} + _type_name({var})")
+
+    def typed(self, w: Writer, var: str, t: str, s: Schema, path: str, strict: bool) -> None:
+        if t in ("string", "integer_string"):
+            self.string(w, var, s, path, strict)
+        elif t in ("integer", "number"):
+            self.bounds(w, var, s, path)
+            self.enum(w, var, s, path, strict)
+            self.must_match_check(w, var, s, path)
+        elif t == "boolean":
+            self.enum(w, var, s, path, strict)
+        elif t == "array":
+            self.array(w, var, s, path, strict)
+        elif t == "object":
+            assert s.object is not None
+            w(f"{self.need(s.object, strict)}({var}, {path}, out, ctx)")
+
+    def string(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
+        if s.min_length is not None or s.max_length is not None:
+            n = w.fresh("n")
+            w(f"{n} = len({var})")
+            if s.min_length is not None:
+                w(f"if {n} < {s.min_length}:")
+                with w.indent():
+                    msg = repr(f"must be at least {s.min_length} characters, got ")
+                    self.violation(w, path, "min_length", s, f"{msg} + str({n})")
+            if s.max_length is not None:
+                w(f"if {n} > {s.max_length}:")
+                with w.indent():
+                    msg = repr(f"must be at most {s.max_length} characters, got ")
+                    self.violation(w, path, "max_length", s, f"{msg} + str({n})")
+        if s.max_bytes is not None:
+            b = w.fresh("b")
+            # a code point is at most 4 UTF-8 bytes: short strings need no encoding
+            w(f"if len({var}) * 4 > {s.max_bytes}:")
+            with w.indent():
+                w(f'{b} = len({var}.encode("utf-8", "surrogatepass"))')
+                w(f"if {b} > {s.max_bytes}:")
+                with w.indent():
+                    msg = repr(f"must be at most {s.max_bytes} bytes in UTF-8, got ")
+                    self.violation(w, path, "max_bytes", s, f"{msg} + str({b})")
+        patterns: list[tuple[str, str, str]] = []  # (regex, rule, description)
+        if "integer_string" in s.types:
+            patterns.append((formats.INTEGER_STRING, "type", "must be a string of digits"))
+        if s.pattern:
+            patterns.append((s.pattern, "pattern", f"must match {s.pattern}"))
+        if s.format:
+            patterns.append(
+                (formats.PATTERNS[s.format], "format", f"must be {formats.DESCRIPTIONS[s.format]}")
+            )
+        for regex, rule, description in patterns:
+            name = self.m.const("P", f"re.compile({regex!r})")
+            w(f"if {name}.fullmatch({var}) is None:")
+            with w.indent():
+                self.violation(w, path, rule, s, self.m.const("M", repr(description)))
+        if s.forbidden_chars:
+            cls = "[" + "".join("\\" + c if c in "\\]^-[" else c for c in s.forbidden_chars) + "]"
+            name = self.m.const("F", f"re.compile({cls!r})")
+            found = w.fresh("f")
+            w(f"{found} = {name}.findall({var})")
+            w(f"if {found}:")
+            with w.indent():
+                msg = self.m.const("M", repr("must not contain "))
+                self.violation(
+                    w, path, "forbidden_chars", s, f'{msg} + " ".join(sorted(set({found})))'
+                )
+        if "integer_string" in s.types and (
+            s.minimum is not None
+            or s.maximum is not None
+            or s.exclusive_minimum is not None
+            or s.exclusive_maximum is not None
+        ):
+            num = w.fresh("i")
+            w(f"if {formats_name(self.m)}.fullmatch({var}) is not None:")
+            with w.indent():
+                w(f"{num} = int({var})")
+                self.bounds(w, num, s, path)
+        self.enum(w, var, s, path, strict)
+        self.must_match_check(w, var, s, path)
+
+    def bounds(self, w: Writer, var: str, s: Schema, path: str) -> None:
+        for rule, op, text in (
+            ("minimum", "<", "at least"),
+            ("maximum", ">", "at most"),
+            ("exclusive_minimum", "<=", "greater than"),
+            ("exclusive_maximum", ">=", "less than"),
+        ):
+            bound = getattr(s, rule)
+            if bound is not None:
+                w(f"if {var} {op} {bound!r}:")
+                with w.indent():
+                    msg = repr(f"must be {text} {bound!r}, got ")
+                    self.violation(w, path, rule, s, f"{msg} + repr({var})")
+
+    def enum(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
+        # responses and callbacks tolerate enum values the documents do not list
+        if not s.enum or not strict:
+            return
+        values = [e.value for e in s.enum if e.value is not None]
+        name = self.m.const("E", frozenset_literal(values))
+        allowed = ", ".join(repr(v) for v in values)
+        w(f"if {var} not in {name}:")
+        with w.indent():
+            msg = self.m.const("M", repr(f"must be one of {allowed}, got "))
+            self.violation(w, path, "enum", s, f"{msg} + repr({var})")
+
+    def must_match_check(self, w: Writer, var: str, s: Schema, path: str) -> None:
+        if s.must_match is None:
+            return
+        key = self.must_match.setdefault(s.must_match, f"mm{len(self.must_match)}")
+        w(f"if {var} not in ctx[{key!r}]:")
+        with w.indent():
+            msg = self.m.const("M", repr(f"must equal one of the values at {s.must_match}, got "))
+            self.violation(w, path, "must_match", s, f"{msg} + repr({var})")
+
+    def array(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
+        if s.min_items is not None or s.max_items is not None:
+            n = w.fresh("n")
+            w(f"{n} = len({var})")
+            if s.min_items is not None:
+                w(f"if {n} < {s.min_items}:")
+                with w.indent():
+                    msg = repr(f"must have at least {s.min_items} items, got ")
+                    self.violation(w, path, "min_items", s, f"{msg} + str({n})")
+            if s.max_items is not None:
+                w(f"if {n} > {s.max_items}:")
+                with w.indent():
+                    msg = repr(f"must have at most {s.max_items} items, got ")
+                    self.violation(w, path, "max_items", s, f"{msg} + str({n})")
+        q = w.fresh("q")
+        i = w.fresh("i")
+        item = w.fresh("x")
+        w(f'{q} = {path} + "/"')
+        if s.unique or s.unique_by is not None:
+            seen = w.fresh("seen")
+            key = w.fresh("k")
+            w(f"{seen}: dict[object, int] = {{}}")
+            w(f"for {i}, {item} in enumerate({var}):")
+            with w.indent():
+                if s.unique_by is not None:
+                    w(f"if type({item}) is not dict or {s.unique_by!r} not in {item}:")
+                    with w.indent():
+                        w("continue")
+                    w(f"{key} = _unique_key({item}[{s.unique_by!r}])")
+                    where = f'{q} + str({i}) + "/" + {pointers.escape(s.unique_by)!r}'
+                    what = f"duplicate {s.unique_by}, first at item "
+                else:
+                    w(f"{key} = _unique_key({item})")
+                    where = f"{q} + str({i})"
+                    what = "duplicate of item "
+                w(f"if {key} in {seen}:")
+                with w.indent():
+                    self.violation(w, where, "unique", s, f"{what!r} + str({seen}[{key}])")
+                w("else:")
+                with w.indent():
+                    w(f"{seen}[{key}] = {i}")
+        if s.items is not None and "any" not in s.items.types:
+            w(f"for {i}, {item} in enumerate({var}):")
+            with w.indent():
+                self.value(w, item, s.items, f"{q} + str({i})", strict)
+
+    # -- objects ---------------------------------------------------------------------------
+
+    def object_function(self, obj: ObjectType, strict: bool) -> list[str]:
+        w = Writer()
+        w.depth = 0
+        w(f"def {function_name(obj, strict)}(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:")
+        w.depth = 1
+        type_schema = Schema(pos=obj.pos, types=("object",), object=obj)
+        w("if type(v) is not dict:")
+        with w.indent():
+            msg = self.m.const("M", repr("expected object, got "))
+            self.violation(w, "p", "type", type_schema, f"{msg} + _type_name(v)")
+            w("return")
+        if strict:
+            keys = self.m.const("K", frozenset_literal([p.name for p in obj.properties]))
+            w(f"if not v.keys() <= {keys}:")
+            with w.indent():
+                w("for k in v:")
+                with w.indent():
+                    w(f"if k not in {keys}:")
+                    with w.indent():
+                        msg = self.m.const("M", repr("unknown field "))
+                        self.violation(
+                            w, 'p + "/" + _escape(k)', "unknown_field", type_schema, f"{msg} + repr(k)"
+                        )
+        for prop in obj.properties:
+            here = f"p + {('/' + pointers.escape(prop.name))!r}"
+            needs_value = "any" not in prop.schema.types
+            if not prop.required and not needs_value:
+                continue
+            x = w.fresh("x")
+            w(f"{x} = v.get({prop.name!r}, _MISSING)")
+            if prop.required:
+                w(f"if {x} is _MISSING:")
+                with w.indent():
+                    msg = self.m.const("M", repr("required field is missing"))
+                    self.violation(w, here, "required", prop.schema, msg)
+                if needs_value:
+                    w("else:")
+                    with w.indent():
+                        self.value(w, x, prop.schema, here, strict)
+            else:
+                w(f"if {x} is not _MISSING:")
+                with w.indent():
+                    self.value(w, x, prop.schema, here, strict)
+        for prop in obj.properties:
+            if prop.required_if is None:
+                continue
+            ri = prop.required_if
+            cond = _equals(f"v.get({ri.field!r}, _MISSING)", ri.equals)
+            w(f"if {prop.name!r} not in v and {cond}:")
+            with w.indent():
+                msg = self.m.const("M", repr(f"required when {ri.field} is {ri.equals!r}"))
+                here = f"p + {('/' + pointers.escape(prop.name))!r}"
+                self.violation(w, here, "required_if", prop.schema, msg)
+        if obj.exactly_one_of:
+            count = w.fresh("c")
+            names = self.m.const("T", repr(obj.exactly_one_of))
+            w(f'{count} = sum(1 for f in {names} if v.get(f) is not None and v.get(f) != "")')
+            w(f"if {count} != 1:")
+            with w.indent():
+                listed = ", ".join(obj.exactly_one_of)
+                msg = self.m.const("M", repr(f"exactly one of {listed} must be given and non-empty, got "))
+                self.violation(w, "p", "exactly_one_of", type_schema, f"{msg} + str({count})")
+        for name, needs in obj.dependent_required:
+            for need in needs:
+                w(f"if {name!r} in v and {need!r} not in v:")
+                with w.indent():
+                    prop = obj.prop(name)
+                    assert prop is not None
+                    msg = self.m.const("M", repr(f"{name} is only valid together with {need}"))
+                    here = f"p + {('/' + pointers.escape(name))!r}"
+                    self.violation(w, here, "dependent_required", prop.schema, msg)
+        return w.lines
+
+    def drain(self) -> list[str]:
+        """Emit every object function requested so far (and those they request)."""
+        out: list[str] = []
+        while self.pending:
+            obj, strict = self.pending.pop(0)
+            out.extend(self.object_function(obj, strict))
+            out.append("")
+            out.append("")
+        return out
+
+
+def frozenset_literal(values: list[object]) -> str:
+    """A frozenset literal in the given (spec) order: repr(frozenset) follows the hash seed."""
+    if not values:
+        return "frozenset()"
+    return "frozenset({" + ", ".join(repr(v) for v in values) + "})"
+
+
+def formats_name(m: Module) -> str:
+    return m.const("P", f"re.compile({formats.INTEGER_STRING!r})")
+
+
+def _equals(expr: str, value: object) -> str:
+    """A Python test of JSON equality: booleans are not numbers, 1 equals 1.0."""
+    if isinstance(value, bool):
+        return f"{expr} is {value!r}"
+    if isinstance(value, (int, float)):
+        return f"(type(_t := {expr}) is int or type(_t) is float) and _t == {value!r}"
+    return f"{expr} == {value!r}"
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A public validator: `validate_<name>_<kind>(body)`."""
+
+    function: str
+    name: str  # operation id or callback name
+    kind: str  # request | response | callback | path (path parameters, pointers "path:/name")
+    root: str  # object function it starts from
+
+    @property
+    def root_path(self) -> str:
+        return "path:" if self.kind == "path" else ""
+
+
+@dataclass
+class Validators:
+    """Everything the validators template renders."""
+
+    constants: list[str]
+    functions: list[str]
+    entries: list[EntryPoint]
+    must_match: list[tuple[str, tuple[str, ...]]]  # ctx key → pointer tokens
+
+
+def emit(service: Service) -> Validators:
+    """The validators of a service: constants, object functions and entry points."""
+    module = Module()
+    emitter = ValidatorEmitter(service, module)
+    entries: list[EntryPoint] = []
+    bodies: list[tuple[str, str, Schema]] = []
+    for op in service.operations:
+        bodies.append((op.id, "request", op.request))
+        bodies.append((op.id, "response", op.response))
+    for cb in service.callbacks:
+        bodies.append((cb.name, "callback", cb.body))
+    for op in service.operations:
+        if op.path_params:
+            params = ObjectType(name=f"{pascal(op.id)}PathParams", pos=op.pos, properties=op.path_params)
+            bodies.append((op.id, "path", Schema(pos=op.pos, types=("object",), object=params)))
+    for name, kind, body in bodies:
+        assert body.object is not None
+        root = emitter.need(body.object, kind in ("request", "path"))
+        module.lines.extend(emitter.drain())
+        entries.append(EntryPoint(f"validate_{name}_{kind}", name, kind, root))
+    return Validators(
+        constants=module.constant_lines(),
+        functions=module.lines,
+        entries=entries,
+        must_match=[(key, tuple(pointers.split(ptr))) for ptr, key in emitter.must_match.items()],
+    )

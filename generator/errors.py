@@ -1,0 +1,24 @@
+"""Spec problems, reported as `FILE:LINE:COL: message` and collected, never raised one by one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ir import Pos
+
+
+@dataclass(frozen=True, order=True)
+class SpecError:
+    pos: Pos
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.message}"
+
+
+class SpecErrors(Exception):
+    """Raised once a stage has collected every problem it can find."""
+
+    def __init__(self, errors: list[SpecError]) -> None:
+        self.errors = sorted(set(errors), key=lambda e: (e.pos.file, e.pos.line, e.pos.col, e.message))
+        super().__init__("\n".join(str(e) for e in self.errors))

@@ -1,0 +1,227 @@
+"""Render the package `outbound` from checked IR, and write it atomically.
+
+The output depends on the specs and the generator version only: no clock, no absolute path,
+no hash order (every mapping we iterate is ordered by the spec or sorted).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import black
+import jinja2
+
+from . import __version__, emit_models, emit_schema, emit_validators
+from .ir import Service
+from .resources import templates_dir
+
+BLACK_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
+MANIFEST = ".callgen-manifest.json"
+PACKAGE = "outbound"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["py"] = repr
+    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def _python(source: str, name: str) -> bytes:
+    try:
+        return black.format_str(source, mode=BLACK_MODE).encode("utf-8")
+    except black.InvalidInput as exc:  # a generator bug, never a user's: say where
+        raise RuntimeError(f"generated {name} is not valid Python: {exc}") from exc
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render(services: list[Service]) -> dict[str, bytes]:
+    """Every generated file: path relative to the output folder → bytes."""
+    env = _environment()
+    files: dict[str, bytes] = {}
+    services = sorted(services, key=lambda s: s.name)
+    base = {"version": __version__}
+
+    runtime = templates_dir() / "runtime"
+    for path in sorted(runtime.glob("*.py")):
+        files[f"{PACKAGE}/_runtime/{path.name}"] = _python(path.read_text("utf-8"), path.name)
+
+    def put(name: str, template: str, **context: Any) -> None:
+        text = env.get_template(template).render(**base, **context)
+        files[name] = _python(text, name) if name.endswith(".py") else text.encode("utf-8")
+
+    put(f"{PACKAGE}/__init__.py", "package_init.py.j2", services=services)
+    files[f"{PACKAGE}/py.typed"] = b""
+    put("pyproject.toml", "pyproject.toml.j2", services=services)
+    put("README.md", "README.md.j2", services=services)
+
+    for s in services:
+        prefix = f"{PACKAGE}/{s.name}"
+        context = {"service": s, "spec_file": Path(s.file).name}
+        validators = emit_validators.emit(s)
+        body = "\n".join(validators.functions)
+        used = {
+            name
+            for name in ("_MISSING", "_escape", "_type_name", "_unique_key")
+            if name + "(" in body or name + " " in body or name + ")" in body
+        }
+        put(
+            f"{prefix}/validators.py",
+            "validators.py.j2",
+            v=validators,
+            used=used,
+            uses_re=any("re.compile(" in c for c in validators.constants),
+            must_match=dict(validators.must_match),
+            **context,
+        )
+        put(f"{prefix}/models.py", "models.py.j2", models=emit_models.models(s), **context)
+        put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
+        operations = [emit_models.operation_view(s, op) for op in s.operations]
+        put(
+            f"{prefix}/client.py",
+            "client.py.j2",
+            operations=operations,
+            **emit_models.client_context(s),
+            **context,
+        )
+        model_names = sorted((m.name for m in emit_models.models(s)), key=isort_key)
+        exported = model_names + [f"parse_{cb.name}" for cb in s.callbacks] + SERVICE_API
+        put(
+            f"{prefix}/__init__.py",
+            "service_init.py.j2",
+            model_names=model_names,
+            exported=sorted(exported, key=isort_key),
+            operations=operations,
+            **context,
+        )
+        for (name, kind), schema in emit_schema.all_schemas(s).items():
+            files[f"{prefix}/schemas/{name}.{kind}.json"] = _json(schema)
+
+    manifest = {
+        "generator": f"callgen {__version__}",
+        "black": black.__version__,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    files[MANIFEST] = _json(manifest)
+    return dict(sorted(files.items()))
+
+
+SERVICE_API = [
+    "ApiError",
+    "AsyncClient",
+    "BatchProgress",
+    "BatchReport",
+    "Client",
+    "ConfirmationRequired",
+    "ErrorCode",
+    "ResponseError",
+    "TransportError",
+    "ValidationError",
+    "Violation",
+    "schema",
+    "validate_callback",
+    "validate_path",
+    "validate_request",
+    "validate_response",
+]
+
+
+def isort_key(name: str) -> tuple[int, str]:
+    """isort's order: CONSTANTS, then Classes, then functions; so ruff finds nothing to move."""
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return (kind, name)
+
+
+class OutputError(Exception):
+    """The output folder cannot be written safely."""
+
+
+def write(files: dict[str, bytes], out: Path) -> None:
+    """Replace `out` with exactly `files`, atomically: on failure the old output stays.
+
+    The new tree is written beside `out` and swapped in with two renames; a folder that holds
+    files but no manifest of ours is refused, so a mistyped --out never wipes a user's work.
+    """
+    out = out.resolve()
+    if out.exists():
+        if not out.is_dir():
+            raise OutputError(f"{out} exists and is not a folder")
+        if any(out.iterdir()) and not (out / MANIFEST).is_file():
+            raise OutputError(
+                f"{out} holds files that callgen did not write (no {MANIFEST}); "
+                "refusing to replace it: choose an empty or generated folder"
+            )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    try:
+        for name, data in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+    except BaseException:
+        if old.exists() and not out.exists():
+            old.rename(out)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_tree(out: Path) -> dict[str, bytes]:
+    if not out.is_dir():
+        return {}
+    skip = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+    found = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if path.is_file() and not skip.intersection(rel.parts) and not path.name.endswith(".pyc"):
+            found[rel.as_posix()] = path.read_bytes()
+    return found
+
+
+def drift(expected: dict[str, bytes], out: Path, context_lines: int = 3) -> list[str]:
+    """One entry per stale, missing or extra file, each with a short diff."""
+    actual = read_tree(out)
+    problems = []
+    for name in sorted(expected.keys() | actual.keys()):
+        if name not in actual:
+            problems.append(f"missing: {out / name}")
+        elif name not in expected:
+            problems.append(f"extra: {out / name} (not produced by the specs)")
+        elif actual[name] != expected[name]:
+            diff = difflib.unified_diff(
+                actual[name].decode("utf-8", "replace").splitlines(),
+                expected[name].decode("utf-8", "replace").splitlines(),
+                f"{name} (committed)",
+                f"{name} (fresh)",
+                n=context_lines,
+                lineterm="",
+            )
+            lines = list(diff)
+            shown = lines[:40] + ([f"... {len(lines) - 40} more diff lines"] if len(lines) > 40 else [])
+            problems.append(f"stale: {out / name}\n" + "\n".join(shown))
+    return problems

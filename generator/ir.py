@@ -1,0 +1,316 @@
+"""The typed intermediate representation of a spec.
+
+Everything the emitters need is decided here or in `build.py` (names, resolved references,
+derived limits), so emitters and templates only render. All classes are frozen: an IR, once
+built and checked, never changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Json = Any  # a JSON value: None, bool, int, float, str, list, dict
+
+WIRE_TYPES = (
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "array",
+    "object",
+    "null",
+    "any",
+    "integer_string",
+)
+RULES = (
+    "required",
+    "required_if",
+    "type",
+    "unknown_field",
+    "enum",
+    "min_length",
+    "max_length",
+    "max_bytes",
+    "pattern",
+    "forbidden_chars",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusive_minimum",
+    "exclusive_maximum",
+    "min_items",
+    "max_items",
+    "unique",
+    "exactly_one_of",
+    "dependent_required",
+    "must_match",
+)
+FORMATS = {"date": "yyyy-MM-dd", "time": "HH:mm:ss", "datetime": "yyyy-MM-dd HH:mm:ss"}
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where something was written: `file:line:col`, 1-based."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    value: Json
+    meaning: str
+
+
+@dataclass(frozen=True)
+class RequiredIf:
+    field: str
+    equals: Json
+
+
+@dataclass(frozen=True)
+class Schema:
+    """One JSON value: its wire types and the constraints on it."""
+
+    pos: Pos
+    types: tuple[str, ...]
+    description: str = ""
+    source: str | None = None
+    has_default: bool = False
+    default: Json = None
+    enum: tuple[EnumValue, ...] = ()
+    min_length: int | None = None
+    max_length: int | None = None
+    max_bytes: int | None = None
+    pattern: str | None = None
+    forbidden_chars: str | None = None
+    format: str | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    exclusive_minimum: int | float | None = None
+    exclusive_maximum: int | float | None = None
+    items: Schema | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_by: str | None = None
+    unique: bool = False
+    object: ObjectType | None = None
+    must_match: str | None = None
+    codes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def nullable(self) -> bool:
+        return "null" in self.types
+
+    @property
+    def non_null_types(self) -> tuple[str, ...]:
+        return tuple(t for t in self.types if t != "null")
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str  # as on the wire
+    py_name: str  # snake_case Python attribute / keyword argument
+    schema: Schema
+    required: bool = False
+    required_if: RequiredIf | None = None
+    inferred: bool = False
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    name: str  # Python class name
+    pos: Pos
+    properties: tuple[Property, ...] = ()
+    exactly_one_of: tuple[str, ...] = ()
+    dependent_required: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    description: str = ""
+    source: str | None = None
+    named: bool = False  # declared under `types:` (else inline)
+
+    def prop(self, name: str) -> Property | None:
+        for p in self.properties:
+            if p.name == name:
+                return p
+        return None
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    value: str | None
+    credential: bool
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Guard:
+    unless_any_of: tuple[str, ...]
+    confirm: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ExpectedViolation:
+    path: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    kind: Literal["request", "response", "callback"]
+    body: Json
+    pos: Pos
+    source: str | None = None
+    expect_violations: tuple[ExpectedViolation, ...] = ()
+    # JSON Pointer of a value inside `body` → where it was written, for error messages
+    positions: tuple[tuple[str, Pos], ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Limit:
+    id: str
+    kind: str
+    enforced_by: str
+    pos: Pos
+    operation: str | None = None
+    value: int | float | None = None
+    code: str | None = None
+    source: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    method: str
+    path: str
+    pos: Pos
+    request: Schema
+    response: Schema
+    summary: str = ""
+    source: str | None = None
+    query: tuple[tuple[str, str], ...] = ()
+    path_params: tuple[Property, ...] = ()
+    headers: tuple[Header, ...] = ()
+    creates: bool = False
+    arguments_at: str = ""
+    error_codes: tuple[str, ...] = ()
+    guard: Guard | None = None
+    batch_field: str | None = None
+    min_interval: float | None = None  # from a client-enforced min_interval limit
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def arguments(self) -> ObjectType:
+        """The object whose properties become the client method's keyword arguments."""
+        from .pointers import schema_at
+
+        target = schema_at(self.request, self.arguments_at)
+        assert target is not None and target.object is not None
+        return target.object
+
+
+@dataclass(frozen=True)
+class Callback:
+    name: str
+    pos: Pos
+    body: Schema
+    summary: str = ""
+    source: str | None = None
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    name: str
+    pos: Pos
+    texts: tuple[tuple[str, str], ...]  # (source, text)
+    operations: tuple[str, ...] = ()
+    retryable: bool = False
+    success: bool = False
+    scope: str = "service"
+
+    @property
+    def description(self) -> str:
+        return self.texts[0][1] if self.texts else ""
+
+
+@dataclass(frozen=True)
+class Auth:
+    scheme: str
+    source: str | None = None
+    body_field: str | None = None
+    header: str | None = None
+    app_id_header: str | None = None
+    timestamp_header: str | None = None
+    sign_header: str | None = None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    code: str
+    success: tuple[Json, ...]
+    message: str | None = None
+    data: str | None = None
+    request_id: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    text: str
+    decision: str
+    source: str | None = None
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    title: str
+    file: str
+    pos: Pos
+    auth: Auth
+    envelope: Envelope
+    sources: tuple[Source, ...] = ()
+    base_url: str | None = None
+    error_codes: tuple[ErrorCode, ...] = ()
+    rule_codes: tuple[tuple[str, str], ...] = ()
+    types: tuple[ObjectType, ...] = ()
+    operations: tuple[Operation, ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    def operation(self, op_id: str) -> Operation | None:
+        return next((o for o in self.operations if o.id == op_id), None)
+
+    def callback(self, name: str) -> Callback | None:
+        return next((c for c in self.callbacks if c.name == name), None)
+
+    def code_for(self, rule: str, schema: Schema) -> str | None:
+        """The vendor's documented code for a violation of `rule` on `schema`, if any."""
+        for r, code in schema.codes:
+            if r == rule:
+                return code
+        for r, code in self.rule_codes:
+            if r == rule:
+                return code
+        return None

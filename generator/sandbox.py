@@ -1,0 +1,47 @@
+"""Import a freshly rendered `outbound` without installing it or touching `sys.path`.
+
+The generated package imports its own modules relatively, so it can be loaded under a private
+name from a temporary folder; the installed `outbound`, if any, is left alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+
+_counter = itertools.count()
+
+
+@contextmanager
+def imported(files: dict[str, bytes], package: str = "outbound") -> Iterator[ModuleType]:
+    """Yield the rendered package (its service subpackages importable as attributes)."""
+    name = f"_callgen_sandbox_{next(_counter)}"
+    with tempfile.TemporaryDirectory(prefix="callgen-") as tmp:
+        root = Path(tmp)
+        for rel, data in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        init = root / package / "__init__.py"
+        spec = importlib.util.spec_from_file_location(
+            name, init, submodule_search_locations=[str(init.parent)]
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+            yield module
+        finally:
+            for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+                del sys.modules[key]
+
+
+def service_module(package: ModuleType, service: str) -> ModuleType:
+    return importlib.import_module(f"{package.__name__}.{service}")
