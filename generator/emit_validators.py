@@ -8,6 +8,7 @@ except one string per array. Every literal comes from `repr`, never from pasted 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 from . import formats, pointers
@@ -172,19 +173,21 @@ class ValidatorEmitter:
             w(f"{self.need(s.object, strict)}({var}, {path}, out, ctx)")
 
     def string(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
-        if s.min_length is not None or s.max_length is not None:
+        if s.min_length is not None and s.max_length is not None:
             n = w.fresh("n")
             w(f"{n} = len({var})")
-            if s.min_length is not None:
-                w(f"if {n} < {s.min_length}:")
-                with w.indent():
-                    msg = repr(f"must be at least {s.min_length} characters, got ")
-                    self.violation(w, path, "min_length", s, f"{msg} + str({n})")
-            if s.max_length is not None:
-                w(f"if {n} > {s.max_length}:")
-                with w.indent():
-                    msg = repr(f"must be at most {s.max_length} characters, got ")
-                    self.violation(w, path, "max_length", s, f"{msg} + str({n})")
+        else:  # one bound: test len() inline, no temporary on the valid path
+            n = f"len({var})"
+        if s.min_length is not None:
+            w(f"if {n} < {s.min_length}:")
+            with w.indent():
+                msg = repr(f"must be at least {_count(s.min_length, 'character')}, got ")
+                self.violation(w, path, "min_length", s, f"{msg} + str({n})")
+        if s.max_length is not None:
+            w(f"if {n} > {s.max_length}:")
+            with w.indent():
+                msg = repr(f"must be at most {_count(s.max_length, 'character')}, got ")
+                self.violation(w, path, "max_length", s, f"{msg} + str({n})")
         if s.max_bytes is not None:
             b = w.fresh("b")
             # a code point is at most 4 UTF-8 bytes: short strings need no encoding
@@ -276,17 +279,17 @@ class ValidatorEmitter:
             if s.min_items is not None:
                 w(f"if {n} < {s.min_items}:")
                 with w.indent():
-                    msg = repr(f"must have at least {s.min_items} items, got ")
+                    msg = repr(f"must have at least {_count(s.min_items, 'item')}, got ")
                     self.violation(w, path, "min_items", s, f"{msg} + str({n})")
             if s.max_items is not None:
                 w(f"if {n} > {s.max_items}:")
                 with w.indent():
-                    msg = repr(f"must have at most {s.max_items} items, got ")
+                    msg = repr(f"must have at most {_count(s.max_items, 'item')}, got ")
                     self.violation(w, path, "max_items", s, f"{msg} + str({n})")
         q = w.fresh("q")
         i = w.fresh("i")
         item = w.fresh("x")
-        w(f'{q} = {path} + "/"')
+        w(f"{q} = {_append(path, '/')}")
         if s.unique or s.unique_by is not None:
             seen = w.fresh("seen")
             key = w.fresh("k")
@@ -399,6 +402,18 @@ class ValidatorEmitter:
             out.append("")
             out.append("")
         return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _append(path: str, suffix: str) -> str:
+    """`p + '/a'` + "/" → `p + '/a/'`: one concatenation fewer per array."""
+    head, plus, last = path.rpartition(" + ")
+    if plus and last[:1] in "'\"":
+        return f"{head} + {ast.literal_eval(last) + suffix!r}"
+    return f"{path} + {suffix!r}"
 
 
 def frozenset_literal(values: list[object]) -> str:

@@ -18,22 +18,22 @@ from .._runtime.validation import type_name as _type_name
 _M0 = "expected object, got "
 _K1 = frozenset(
     {
-        "taskExecTimes",
-        "strategyDisplaySwitch",
         "taskName",
-        "sendNumberStrategy",
-        "acw",
-        "outboundPhoneGroups",
         "taskType",
-        "outBoundCustomers",
+        "taskExecStartDate",
         "taskExecEndDate",
+        "taskExecTimes",
         "taskDesc",
         "skillSetId",
-        "multiplyPower",
-        "maxRingingDuration",
-        "taskExecStartDate",
-        "abandonmentRate",
         "outboundNumberGroupId",
+        "strategyDisplaySwitch",
+        "sendNumberStrategy",
+        "multiplyPower",
+        "abandonmentRate",
+        "maxRingingDuration",
+        "acw",
+        "outboundPhoneGroups",
+        "outBoundCustomers",
     }
 )
 _M2 = "unknown field "
@@ -56,13 +56,13 @@ _K16 = frozenset({"taskExecTimeStartStr", "taskExecTimeEndStr"})
 _P17 = re.compile("^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")
 _M18 = "must be a time of day as HH:mm:ss"
 _K19 = frozenset(
-    {"autoOutboundSwitch", "autoOutboundTimes", "autoOutboundInterval", "identify", "name"}
+    {"name", "identify", "autoOutboundSwitch", "autoOutboundInterval", "autoOutboundTimes"}
 )
 _M20 = "required when autoOutboundSwitch is 1"
-_K21 = frozenset({"externalData", "phoneGroupVoList", "name", "externalCustomerId", "desc"})
+_K21 = frozenset({"name", "desc", "externalCustomerId", "externalData", "phoneGroupVoList"})
 _K22 = frozenset({"phoneGroupIdentify", "relations"})
 _M23 = "must equal one of the values at /outboundPhoneGroups/*/identify, got "
-_K24 = frozenset({"relation", "mobile"})
+_K24 = frozenset({"mobile", "relation"})
 _MUST_MATCH: dict[str, tuple[str, ...]] = {"mm0": ("outboundPhoneGroups", "*", "identify")}
 
 
@@ -86,7 +86,7 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
                         p + "/taskName",
                         "min_length",
                         "29002",
-                        "must be at least 1 characters, got " + str(n2),
+                        "must be at least 1 character, got " + str(n2),
                     )
                 )
             if n2 > 50:
@@ -139,10 +139,10 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
                         p + "/taskExecTimes",
                         "min_items",
                         "29002",
-                        "must have at least 1 items, got " + str(n7),
+                        "must have at least 1 item, got " + str(n7),
                     )
                 )
-            q8 = p + "/taskExecTimes" + "/"
+            q8 = p + "/taskExecTimes/"
             for i9, x10 in enumerate(x6):
                 _check_ExecTimeOpenDto_strict(x10, q8 + str(i9), out, ctx)
         else:
@@ -275,7 +275,7 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
                         p + "/outboundPhoneGroups",
                         "min_items",
                         "29002",
-                        "must have at least 1 items, got " + str(n21),
+                        "must have at least 1 item, got " + str(n21),
                     )
                 )
             if n21 > 1:
@@ -284,10 +284,10 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
                         p + "/outboundPhoneGroups",
                         "max_items",
                         "29002",
-                        "must have at most 1 items, got " + str(n21),
+                        "must have at most 1 item, got " + str(n21),
                     )
                 )
-            q22 = p + "/outboundPhoneGroups" + "/"
+            q22 = p + "/outboundPhoneGroups/"
             for i23, x24 in enumerate(x20):
                 _check_PhoneGroupDto_strict(x24, q22 + str(i23), out, ctx)
         else:
@@ -306,7 +306,7 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
                         p + "/outBoundCustomers",
                         "min_items",
                         "29002",
-                        "must have at least 1 items, got " + str(n26),
+                        "must have at least 1 item, got " + str(n26),
                     )
                 )
             if n26 > 1000:
@@ -318,7 +318,7 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
                         "must have at most 1000 items, got " + str(n26),
                     )
                 )
-            q27 = p + "/outBoundCustomers" + "/"
+            q27 = p + "/outBoundCustomers/"
             for i28, x29 in enumerate(x25):
                 _check_CustomerDto_strict(x29, q27 + str(i28), out, ctx)
         else:
@@ -471,85 +471,81 @@ def _check_CustomerDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) ->
         out.append(Violation(p + "/name", "required", "29002", _M3))
     else:
         if type(x1) is str:
-            n2 = len(x1)
-            if n2 > 20:
+            if len(x1) > 20:
                 out.append(
                     Violation(
                         p + "/name",
                         "max_length",
                         "29002",
-                        "must be at most 20 characters, got " + str(n2),
+                        "must be at most 20 characters, got " + str(len(x1)),
                     )
                 )
         else:
             out.append(Violation(p + "/name", "type", "29002", _M4 + _type_name(x1)))
-    x3 = v.get("desc", _MISSING)
-    if x3 is not _MISSING:
-        if type(x3) is str:
-            n4 = len(x3)
-            if n4 > 200:
+    x2 = v.get("desc", _MISSING)
+    if x2 is not _MISSING:
+        if type(x2) is str:
+            if len(x2) > 200:
                 out.append(
                     Violation(
                         p + "/desc",
                         "max_length",
                         "29002",
-                        "must be at most 200 characters, got " + str(n4),
+                        "must be at most 200 characters, got " + str(len(x2)),
                     )
                 )
         else:
-            out.append(Violation(p + "/desc", "type", "29002", _M4 + _type_name(x3)))
-    x5 = v.get("externalCustomerId", _MISSING)
-    if x5 is _MISSING:
+            out.append(Violation(p + "/desc", "type", "29002", _M4 + _type_name(x2)))
+    x3 = v.get("externalCustomerId", _MISSING)
+    if x3 is _MISSING:
         out.append(Violation(p + "/externalCustomerId", "required", "29002", _M3))
     else:
-        if type(x5) is str:
-            n6 = len(x5)
-            if n6 > 64:
+        if type(x3) is str:
+            if len(x3) > 64:
                 out.append(
                     Violation(
                         p + "/externalCustomerId",
                         "max_length",
                         "29002",
-                        "must be at most 64 characters, got " + str(n6),
+                        "must be at most 64 characters, got " + str(len(x3)),
                     )
                 )
         else:
-            out.append(Violation(p + "/externalCustomerId", "type", "29002", _M4 + _type_name(x5)))
-    x7 = v.get("externalData", _MISSING)
-    if x7 is not _MISSING:
-        if type(x7) is str:
-            n8 = len(x7)
-            if n8 > 40:
+            out.append(Violation(p + "/externalCustomerId", "type", "29002", _M4 + _type_name(x3)))
+    x4 = v.get("externalData", _MISSING)
+    if x4 is not _MISSING:
+        if type(x4) is str:
+            if len(x4) > 40:
                 out.append(
                     Violation(
                         p + "/externalData",
                         "max_length",
                         "29002",
-                        "must be at most 40 characters, got " + str(n8),
+                        "must be at most 40 characters, got " + str(len(x4)),
                     )
                 )
         else:
-            out.append(Violation(p + "/externalData", "type", "29002", _M4 + _type_name(x7)))
-    x9 = v.get("phoneGroupVoList", _MISSING)
-    if x9 is _MISSING:
+            out.append(Violation(p + "/externalData", "type", "29002", _M4 + _type_name(x4)))
+    x5 = v.get("phoneGroupVoList", _MISSING)
+    if x5 is _MISSING:
         out.append(Violation(p + "/phoneGroupVoList", "required", "29002", _M3))
     else:
-        if type(x9) is list:
-            n10 = len(x9)
-            if n10 < 1:
+        if type(x5) is list:
+            n6 = len(x5)
+            if n6 < 1:
                 out.append(
                     Violation(
                         p + "/phoneGroupVoList",
                         "min_items",
                         "29002",
-                        "must have at least 1 items, got " + str(n10),
+                        "must have at least 1 item, got " + str(n6),
                     )
                 )
-            q11 = p + "/phoneGroupVoList" + "/"
-            for i12, x13 in enumerate(x9):
-                _check_PhoneGroupCustomerDto_strict(x13, q11 + str(i12), out, ctx)
+            q7 = p + "/phoneGroupVoList/"
+            for i8, x9 in enumerate(x5):
+                _check_PhoneGroupCustomerDto_strict(x9, q7 + str(i8), out, ctx)
         else:
-            out.append(Violation(p + "/phoneGroupVoList", "type", "29002", _M10 + _type_name(x9)))
+            out.append(Violation(p + "/phoneGroupVoList", "type", "29002", _M10 + _type_name(x5)))
 
 
 def _check_PhoneGroupCustomerDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
@@ -583,7 +579,7 @@ def _check_PhoneGroupCustomerDto_strict(v: Any, p: str, out: list[Violation], ct
                         p + "/relations",
                         "min_items",
                         "29002",
-                        "must have at least 1 items, got " + str(n3),
+                        "must have at least 1 item, got " + str(n3),
                     )
                 )
             if n3 > 3:
@@ -595,7 +591,7 @@ def _check_PhoneGroupCustomerDto_strict(v: Any, p: str, out: list[Violation], ct
                         "must have at most 3 items, got " + str(n3),
                     )
                 )
-            q4 = p + "/relations" + "/"
+            q4 = p + "/relations/"
             for i5, x6 in enumerate(x2):
                 _check_PhoneRelationDto_strict(x6, q4 + str(i5), out, ctx)
         else:

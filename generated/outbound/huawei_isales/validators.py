@@ -21,7 +21,7 @@ _K1 = frozenset({"callDataList"})
 _M2 = "unknown field "
 _M3 = "required field is missing"
 _M4 = "expected array, got "
-_K5 = frozenset({"callData", "customField", "called", "sessionId", "recycleTime", "caller"})
+_K5 = frozenset({"sessionId", "called", "caller", "customField", "recycleTime", "callData"})
 _M6 = "expected string, got "
 _P7 = re.compile("^[0-9*#]+$")
 _M8 = "must match ^[0-9*#]+$"
@@ -33,9 +33,9 @@ _P11 = re.compile(
 _M12 = "must be a real date and time as yyyy-MM-dd HH:mm:ss"
 _M13 = "expected integer, got "
 _K14 = frozenset(
-    {"recycleType", "customField", "called", "archiveHistory", "sessionId", "recycleTime"}
+    {"sessionId", "called", "customField", "recycleTime", "recycleType", "archiveHistory"}
 )
-_E15 = frozenset({"1", "3", "2"})
+_E15 = frozenset({"1", "2", "3"})
 _M16 = "must be one of '1', '2', '3', got "
 _E17 = frozenset({0, 1})
 _M18 = "must be one of 0, 1, got "
@@ -66,7 +66,7 @@ def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: 
                         p + "/callDataList",
                         "min_items",
                         "02000001",
-                        "must have at least 1 items, got " + str(n2),
+                        "must have at least 1 item, got " + str(n2),
                     )
                 )
             if n2 > 20:
@@ -78,7 +78,7 @@ def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: 
                         "must have at most 20 items, got " + str(n2),
                     )
                 )
-            q3 = p + "/callDataList" + "/"
+            q3 = p + "/callDataList/"
             seen6: dict[object, int] = {}
             for i4, x5 in enumerate(x1):
                 if type(x5) is not dict or "called" not in x5:
@@ -114,99 +114,94 @@ def _check_CallData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> No
     x1 = v.get("sessionId", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is str:
-            n2 = len(x1)
-            if n2 > 32:
+            if len(x1) > 32:
                 out.append(
                     Violation(
                         p + "/sessionId",
                         "max_length",
                         "02000003",
-                        "must be at most 32 characters, got " + str(n2),
+                        "must be at most 32 characters, got " + str(len(x1)),
                     )
                 )
         else:
             out.append(Violation(p + "/sessionId", "type", "02000006", _M6 + _type_name(x1)))
-    x3 = v.get("called", _MISSING)
-    if x3 is _MISSING:
+    x2 = v.get("called", _MISSING)
+    if x2 is _MISSING:
         out.append(Violation(p + "/called", "required", "02000001", _M3))
     else:
-        if type(x3) is str:
-            n4 = len(x3)
-            if n4 > 24:
+        if type(x2) is str:
+            if len(x2) > 24:
                 out.append(
                     Violation(
                         p + "/called",
                         "max_length",
                         "02000003",
-                        "must be at most 24 characters, got " + str(n4),
+                        "must be at most 24 characters, got " + str(len(x2)),
                     )
                 )
-            if _P7.fullmatch(x3) is None:
+            if _P7.fullmatch(x2) is None:
                 out.append(Violation(p + "/called", "pattern", "02000002", _M8))
         else:
-            out.append(Violation(p + "/called", "type", "02000006", _M6 + _type_name(x3)))
-    x5 = v.get("caller", _MISSING)
-    if x5 is not _MISSING:
-        if type(x5) is str:
-            n6 = len(x5)
-            if n6 > 24:
+            out.append(Violation(p + "/called", "type", "02000006", _M6 + _type_name(x2)))
+    x3 = v.get("caller", _MISSING)
+    if x3 is not _MISSING:
+        if type(x3) is str:
+            if len(x3) > 24:
                 out.append(
                     Violation(
                         p + "/caller",
                         "max_length",
                         "02000003",
-                        "must be at most 24 characters, got " + str(n6),
+                        "must be at most 24 characters, got " + str(len(x3)),
                     )
                 )
         else:
-            out.append(Violation(p + "/caller", "type", "02000006", _M6 + _type_name(x5)))
-    x7 = v.get("customField", _MISSING)
-    if x7 is not _MISSING:
-        if type(x7) is str:
-            n8 = len(x7)
-            if n8 > 200:
+            out.append(Violation(p + "/caller", "type", "02000006", _M6 + _type_name(x3)))
+    x4 = v.get("customField", _MISSING)
+    if x4 is not _MISSING:
+        if type(x4) is str:
+            if len(x4) > 200:
                 out.append(
                     Violation(
                         p + "/customField",
                         "max_length",
                         "02000003",
-                        "must be at most 200 characters, got " + str(n8),
+                        "must be at most 200 characters, got " + str(len(x4)),
                     )
                 )
-            f9 = _F9.findall(x7)
-            if f9:
+            f5 = _F9.findall(x4)
+            if f5:
                 out.append(
                     Violation(
                         p + "/customField",
                         "forbidden_chars",
                         "02000002",
-                        _M10 + " ".join(sorted(set(f9))),
+                        _M10 + " ".join(sorted(set(f5))),
                     )
                 )
         else:
-            out.append(Violation(p + "/customField", "type", "02000006", _M6 + _type_name(x7)))
-    x10 = v.get("recycleTime", _MISSING)
-    if x10 is not _MISSING:
-        if type(x10) is str:
-            if _P11.fullmatch(x10) is None:
+            out.append(Violation(p + "/customField", "type", "02000006", _M6 + _type_name(x4)))
+    x6 = v.get("recycleTime", _MISSING)
+    if x6 is not _MISSING:
+        if type(x6) is str:
+            if _P11.fullmatch(x6) is None:
                 out.append(Violation(p + "/recycleTime", "format", "0200030", _M12))
         else:
-            out.append(Violation(p + "/recycleTime", "type", "02000006", _M6 + _type_name(x10)))
-    x11 = v.get("callData", _MISSING)
-    if x11 is not _MISSING:
-        if type(x11) is str:
-            n12 = len(x11)
-            if n12 > 1024:
+            out.append(Violation(p + "/recycleTime", "type", "02000006", _M6 + _type_name(x6)))
+    x7 = v.get("callData", _MISSING)
+    if x7 is not _MISSING:
+        if type(x7) is str:
+            if len(x7) > 1024:
                 out.append(
                     Violation(
                         p + "/callData",
                         "max_length",
                         "02000003",
-                        "must be at most 1024 characters, got " + str(n12),
+                        "must be at most 1024 characters, got " + str(len(x7)),
                     )
                 )
         else:
-            out.append(Violation(p + "/callData", "type", "02000006", _M6 + _type_name(x11)))
+            out.append(Violation(p + "/callData", "type", "02000006", _M6 + _type_name(x7)))
 
 
 def _check_AddCallDataResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
@@ -259,71 +254,68 @@ def _check_DeleteCallDataRequest_strict(v: Any, p: str, out: list[Violation], ct
     x1 = v.get("sessionId", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is str:
-            n2 = len(x1)
-            if n2 > 32:
+            if len(x1) > 32:
                 out.append(
                     Violation(
                         p + "/sessionId",
                         "max_length",
                         "02000003",
-                        "must be at most 32 characters, got " + str(n2),
+                        "must be at most 32 characters, got " + str(len(x1)),
                     )
                 )
         else:
             out.append(Violation(p + "/sessionId", "type", "02000006", _M6 + _type_name(x1)))
-    x3 = v.get("called", _MISSING)
-    if x3 is not _MISSING:
-        if type(x3) is str:
-            n4 = len(x3)
-            if n4 > 24:
+    x2 = v.get("called", _MISSING)
+    if x2 is not _MISSING:
+        if type(x2) is str:
+            if len(x2) > 24:
                 out.append(
                     Violation(
                         p + "/called",
                         "max_length",
                         "02000003",
-                        "must be at most 24 characters, got " + str(n4),
+                        "must be at most 24 characters, got " + str(len(x2)),
                     )
                 )
-            if _P7.fullmatch(x3) is None:
+            if _P7.fullmatch(x2) is None:
                 out.append(Violation(p + "/called", "pattern", "02000002", _M8))
         else:
-            out.append(Violation(p + "/called", "type", "02000006", _M6 + _type_name(x3)))
-    x5 = v.get("customField", _MISSING)
-    if x5 is not _MISSING:
-        if type(x5) is str:
-            n6 = len(x5)
-            if n6 > 200:
+            out.append(Violation(p + "/called", "type", "02000006", _M6 + _type_name(x2)))
+    x3 = v.get("customField", _MISSING)
+    if x3 is not _MISSING:
+        if type(x3) is str:
+            if len(x3) > 200:
                 out.append(
                     Violation(
                         p + "/customField",
                         "max_length",
                         "02000003",
-                        "must be at most 200 characters, got " + str(n6),
+                        "must be at most 200 characters, got " + str(len(x3)),
                     )
                 )
         else:
-            out.append(Violation(p + "/customField", "type", "02000006", _M6 + _type_name(x5)))
-    x7 = v.get("recycleTime", _MISSING)
-    if x7 is not _MISSING:
-        if type(x7) is str:
-            if _P11.fullmatch(x7) is None:
+            out.append(Violation(p + "/customField", "type", "02000006", _M6 + _type_name(x3)))
+    x4 = v.get("recycleTime", _MISSING)
+    if x4 is not _MISSING:
+        if type(x4) is str:
+            if _P11.fullmatch(x4) is None:
                 out.append(Violation(p + "/recycleTime", "format", "0200030", _M12))
         else:
-            out.append(Violation(p + "/recycleTime", "type", "02000006", _M6 + _type_name(x7)))
-    x8 = v.get("recycleType", _MISSING)
-    if x8 is not _MISSING:
-        if type(x8) is str:
-            if x8 not in _E15:
-                out.append(Violation(p + "/recycleType", "enum", "02000007", _M16 + repr(x8)))
+            out.append(Violation(p + "/recycleTime", "type", "02000006", _M6 + _type_name(x4)))
+    x5 = v.get("recycleType", _MISSING)
+    if x5 is not _MISSING:
+        if type(x5) is str:
+            if x5 not in _E15:
+                out.append(Violation(p + "/recycleType", "enum", "02000007", _M16 + repr(x5)))
         else:
-            out.append(Violation(p + "/recycleType", "type", "02000006", _M6 + _type_name(x8)))
-    x9 = v.get("archiveHistory", _MISSING)
-    if x9 is not _MISSING:
-        if type(x9) is int or (type(x9) is float and x9.is_integer()):
-            if x9 not in _E17:
-                out.append(Violation(p + "/archiveHistory", "enum", "02000007", _M18 + repr(x9)))
+            out.append(Violation(p + "/recycleType", "type", "02000006", _M6 + _type_name(x5)))
+    x6 = v.get("archiveHistory", _MISSING)
+    if x6 is not _MISSING:
+        if type(x6) is int or (type(x6) is float and x6.is_integer()):
+            if x6 not in _E17:
+                out.append(Violation(p + "/archiveHistory", "enum", "02000007", _M18 + repr(x6)))
         else:
-            out.append(Violation(p + "/archiveHistory", "type", "02000006", _M13 + _type_name(x9)))
+            out.append(Violation(p + "/archiveHistory", "type", "02000006", _M13 + _type_name(x6)))
     if "recycleType" in v and "recycleTime" not in v:
         out.append(Violation(p + "/recycleType", "dependent_required", "02000009", _M19))
 

@@ -16,13 +16,13 @@ from .._runtime.validation import escape as _escape
 from .._runtime.validation import type_name as _type_name
 
 _M0 = "expected object, got "
-_K1 = frozenset({"token", "eventId", "callList", "beforeMinutes"})
+_K1 = frozenset({"token", "eventId", "beforeMinutes", "callList"})
 _M2 = "unknown field "
 _M3 = "required field is missing"
 _M4 = "expected string, got "
 _M5 = "expected integer, got "
 _M6 = "expected array, got "
-_K7 = frozenset({"areaCode", "name", "phone", "company", "countryCode", "mobile"})
+_K7 = frozenset({"name", "company", "countryCode", "mobile", "areaCode", "phone"})
 _P8 = re.compile("^[1-9][0-9]*$")
 _M9 = "must match ^[1-9][0-9]*$"
 _P10 = re.compile("^([1-9][0-9]*)?$")
@@ -82,10 +82,10 @@ def _check_CreateEventCallRequest_strict(v: Any, p: str, out: list[Violation], c
                         p + "/callList",
                         "min_items",
                         None,
-                        "must have at least 1 items, got " + str(n5),
+                        "must have at least 1 item, got " + str(n5),
                     )
                 )
-            q6 = p + "/callList" + "/"
+            q6 = p + "/callList/"
             for i7, x8 in enumerate(x4):
                 _check_CallListEntry_strict(x8, q6 + str(i7), out, ctx)
         else:
@@ -177,7 +177,7 @@ def _check_CreateEventCallResponseData_tolerant(
     x3 = v.get("success_data", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is list:
-            q4 = p + "/success_data" + "/"
+            q4 = p + "/success_data/"
             for i5, x6 in enumerate(x3):
                 _check_CallRecord_tolerant(x6, q4 + str(i5), out, ctx)
         else:
@@ -189,7 +189,7 @@ def _check_CreateEventCallResponseData_tolerant(
     x8 = v.get("fail_data", _MISSING)
     if x8 is not _MISSING:
         if type(x8) is list:
-            q9 = p + "/fail_data" + "/"
+            q9 = p + "/fail_data/"
             for i10, x11 in enumerate(x8):
                 _check_CallRecord_tolerant(x11, q9 + str(i10), out, ctx)
         else:

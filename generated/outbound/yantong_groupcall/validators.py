@@ -29,9 +29,9 @@ _K10 = frozenset({"token", "data"})
 _K11 = frozenset({"id"})
 _M12 = "expected string of digits, got "
 _K13 = frozenset({"id", "name"})
-_K14 = frozenset({"batch_id", "id", "data_list"})
-_K15 = frozenset({"callback_url", "address", "email", "state", "name", "phone"})
-_K16 = frozenset({"id", "search_date", "call_result", "type", "page_size", "page"})
+_K14 = frozenset({"id", "batch_id", "data_list"})
+_K15 = frozenset({"name", "phone", "address", "state", "callback_url", "email"})
+_K16 = frozenset({"id", "type", "search_date", "call_result", "page", "page_size"})
 _E17 = frozenset({"1", "2"})
 _M18 = "must be one of '1', '2', got "
 _P19 = re.compile(
@@ -82,7 +82,7 @@ def _check_ListTasksResponseInfo_tolerant(v: Any, p: str, out: list[Violation], 
     x1 = v.get("list", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is list:
-            q2 = p + "/list" + "/"
+            q2 = p + "/list/"
             for i3, x4 in enumerate(x1):
                 _check_GroupcallTask_tolerant(x4, q2 + str(i3), out, ctx)
         else:
@@ -339,7 +339,7 @@ def _check_ListBoundBatchIdsResponseInfo_tolerant(
     x1 = v.get("list", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is list:
-            q2 = p + "/list" + "/"
+            q2 = p + "/list/"
             for i3, x4 in enumerate(x1):
                 if type(x4) is int or (type(x4) is float and x4.is_integer()):
                     pass
@@ -527,10 +527,10 @@ def _check_UploadDataRequestData_strict(v: Any, p: str, out: list[Violation], ct
                         p + "/data_list",
                         "min_items",
                         None,
-                        "must have at least 1 items, got " + str(n4),
+                        "must have at least 1 item, got " + str(n4),
                     )
                 )
-            q5 = p + "/data_list" + "/"
+            q5 = p + "/data_list/"
             for i6, x7 in enumerate(x3):
                 _check_UploadRecord_strict(x7, q5 + str(i6), out, ctx)
         else:
@@ -774,7 +774,7 @@ def _check_ListCallRecordsResponseInfo_tolerant(
     x5 = v.get("info", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is list:
-            q6 = p + "/info" + "/"
+            q6 = p + "/info/"
             for i7, x8 in enumerate(x5):
                 _check_CallRecord_tolerant(x8, q6 + str(i7), out, ctx)
         else:
