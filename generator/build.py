@@ -6,6 +6,7 @@ user sees all problems of a spec at once.
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -15,8 +16,8 @@ from .ir import (
     FORMATS,
     RULES,
     Auth,
-    EnumValue,
     Callback,
+    EnumValue,
     Envelope,
     ErrorCode,
     Example,
@@ -35,7 +36,7 @@ from .ir import (
     Service,
     Source,
 )
-from .naming import pascal, snake
+from .naming import RESERVED, class_problem, method_problem, pascal, snake
 from .yamlpos import Document, Path
 
 _STRING_KEYS = ("min_length", "max_length", "max_bytes", "pattern", "forbidden_chars", "format")
@@ -51,6 +52,7 @@ _APPLIES = {
     "object": _OBJECT_KEYS,
 }
 _PATH_PARAM = re.compile(r"\{([^{}]*)\}")
+_PATH_PARAM_TYPES = {"string", "integer", "integer_string", "number"}
 
 
 def _is_type(value: Json, wire_type: str) -> bool:
@@ -80,6 +82,11 @@ class Builder:
         self.types: dict[str, ObjectType] = {}
         self.class_names: dict[str, Pos] = {}
         self.source_ids: set[str] = set()
+        self.code_set: set[str] = set()
+        self.type_names: set[str] = set()  # every name declared under types, built or not
+        # Stand-ins for what could not be built (an unknown ref, a missing items): checks that
+        # would only repeat the first problem skip them.
+        self.broken: set[int] = set()
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -101,6 +108,9 @@ class Builder:
             )
 
     def claim_class(self, name: str, path: Path) -> None:
+        problem = class_problem(name)
+        if problem:
+            self.error(path, problem, key=True)
         if name in self.class_names:
             first = self.class_names[name]
             self.error(path, f"class name {name!r} is already used (line {first.line})", key=True)
@@ -135,13 +145,15 @@ class Builder:
         if fmt is not None and fmt not in FORMATS:
             self.error(path + ("format",), f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
         if raw.get("forbidden_chars") == "":
-            self.error(path + ("forbidden_chars",), "forbidden_chars is empty")
+            self.error(path + ("forbidden_chars",), "forbidden_chars is empty: list the characters or remove it")
 
         items = None
         if "items" in raw:
             items = self.schema(raw["items"], path + ("items",), class_hint + "Item")
         elif "array" in types:
-            self.error(path, "an array schema needs items", key=True)
+            self.error(path, "an array schema needs items: add items: {type: …}", key=True)
+            items = Schema(pos=self.pos(path), types=("any",))
+            self.broken.add(id(items))
 
         obj = None
         if "ref" in raw:
@@ -149,8 +161,11 @@ class Builder:
                 self.error(path + ("properties",), "use either ref or properties, not both", key=True)
             obj = self.types.get(raw["ref"])
             if obj is None:
-                known = ", ".join(sorted(self.types)) or "none"
-                self.error(path + ("ref",), f"unknown type {raw['ref']!r} (types: {known})")
+                if raw["ref"] not in self.type_names:  # else it is a cycle, reported at the type
+                    known = ", ".join(sorted(self.type_names)) or "none"
+                    self.error(path + ("ref",), f"unknown type {raw['ref']!r} (types: {known})")
+                obj = ObjectType(name=raw["ref"], pos=self.pos(path + ("ref",)))
+                self.broken.add(id(obj))
         elif "object" in types:
             obj = self.object_type(raw, path, class_hint, named=False)
 
@@ -165,12 +180,15 @@ class Builder:
             enum.append(EnumValue(value, entry.get("meaning", "")))
         values = [e.value for e in enum]
         if len({repr(v) for v in values}) != len(values):
-            self.error(path + ("enum",), "enum lists a value twice")
+            twice = sorted({repr(v) for v in values if sum(repr(w) == repr(v) for w in values) > 1})
+            self.error(path + ("enum",), f"enum lists {', '.join(twice)} twice; keep one")
 
         codes = tuple(sorted(raw.get("codes", {}).items()))
-        for rule, _ in codes:
+        for rule, code in codes:
             if rule not in RULES:
                 self.error(path + ("codes", rule), f"unknown rule {rule!r}", key=True)
+            if code not in self.code_set:
+                self.error(path + ("codes", rule), f"error code {code!r} is not declared under error_codes")
 
         schema = Schema(
             pos=self.pos(path),
@@ -201,8 +219,13 @@ class Builder:
         )
         if schema.unique_by is not None:
             item_obj = items.object if items else None
-            if item_obj is None:
-                self.error(path + ("unique_by",), "unique_by needs items that are objects")
+            if items is not None and (id(items) in self.broken or id(item_obj) in self.broken):
+                pass  # the missing items or unknown ref is reported already
+            elif item_obj is None:
+                self.error(
+                    path + ("unique_by",),
+                    "unique_by needs items that are objects; for scalar items write unique: true",
+                )
             elif item_obj.prop(schema.unique_by) is None:
                 self.error(
                     path + ("unique_by",),
@@ -229,19 +252,45 @@ class Builder:
                     op = "<" if strict else "≤"
                     self.error(path + (high,), f"{low} ({lo}) must be {op} {high} ({hi})")
         if "max_bytes" in raw and "min_length" in raw and raw["min_length"] > raw["max_bytes"]:
-            self.error(path + ("max_bytes",), "min_length is larger than max_bytes")
+            self.error(
+                path + ("max_bytes",),
+                f"min_length ({raw['min_length']}) must be ≤ max_bytes ({raw['max_bytes']})",
+            )
 
     def check_pattern(self, pattern: str, path: Path) -> None:
         if not pattern.isascii():
-            self.error(path, "pattern must be ASCII (write explicit character classes)")
-        if not (pattern.startswith("^") and pattern.endswith("$")) or pattern.endswith("\\$"):
+            self.error(
+                path,
+                f"pattern {pattern!r} must be ASCII: spell other characters as \\uXXXX escapes",
+            )
+        escaped = _escaped(pattern)
+        if not pattern.startswith("^") or not pattern.endswith("$") or len(pattern) - 1 in escaped:
             self.error(path, f"pattern {pattern!r} must be anchored: start with ^ and end with $")
-        if re.search(r"(?<!\\)\\[dDwWsS]", pattern):
-            self.error(path, r"pattern uses \d, \w or \s, which match non-ASCII; write [0-9] etc.")
+        elif _top_level_bar(pattern, escaped):
+            self.error(
+                path,
+                f"pattern {pattern!r} has a top-level |: in JSON Schema ^a|b$ means 'starts with a "
+                "or ends with b', while validators match the whole value; write ^(?:a|b)$",
+            )
+        unicode_classes = sorted({pattern[i] for i in escaped if pattern[i] in "dDwWsSbB"})
+        if unicode_classes:
+            used = ", ".join("\\" + c for c in unicode_classes)
+            self.error(
+                path,
+                f"pattern {pattern!r} uses {used}, which match non-ASCII characters too; "
+                "write an explicit class such as [0-9] or [A-Za-z0-9_]",
+            )
+        python_only = _python_only(pattern, escaped)
+        if python_only:
+            self.error(
+                path,
+                f"pattern {pattern!r} uses {python_only}, which JSON Schema (ECMA-262) regular "
+                "expressions do not have; the pattern is also emitted into JSON Schemas",
+            )
         try:
             re.compile(pattern)
-        except re.error as exc:
-            self.error(path, f"pattern does not compile: {exc}")
+        except (re.error, RecursionError, OverflowError) as exc:
+            self.error(path, f"pattern {pattern!r} does not compile: {exc}")
 
     def check_value_fits(self, value: Json, schema: Schema, path: Path, what: str) -> None:
         if not any(_is_type(value, t) for t in schema.types):
@@ -270,7 +319,12 @@ class Builder:
                 ri = praw["required_if"]
                 req_if = RequiredIf(ri["field"], ri["equals"])
             if praw.get("required") and req_if:
-                self.error(ppath + ("required_if",), "required and required_if together", key=True)
+                self.error(
+                    ppath + ("required_if",),
+                    "required and required_if together: keep required_if (required only when "
+                    "the sibling has that value) or required (always), not both",
+                    key=True,
+                )
             props.append(
                 Property(
                     name=wire,
@@ -301,10 +355,17 @@ class Builder:
         dep = []
         for n, needs in raw.get("dependent_required", {}).items():
             if n not in by_name:
-                self.error(path + ("dependent_required", n), f"{n!r} is not a property", key=True)
+                self.error(
+                    path + ("dependent_required", n),
+                    f"dependent_required names {n!r}, which is not a property",
+                    key=True,
+                )
             for i, m in enumerate(needs):
                 if m not in by_name:
-                    self.error(path + ("dependent_required", n, i), f"{m!r} is not a property")
+                    self.error(
+                        path + ("dependent_required", n, i),
+                        f"dependent_required names {m!r}, which is not a property",
+                    )
             dep.append((n, tuple(needs)))
         self.check_source(path, raw.get("source"))
         return ObjectType(
@@ -322,8 +383,7 @@ class Builder:
 
     def service(self, stem: str) -> Service:
         d = self.doc.data
-        for sid, s in d.get("sources", {}).items():
-            self.source_ids.add(sid)
+        self.source_ids.update(d.get("sources", {}))
         if d["service"] != stem:
             self.error(("service",), f"service {d['service']!r} must match the file name {stem!r}")
 
@@ -331,22 +391,23 @@ class Builder:
             Note(n["id"], n["text"], n["decision"], n.get("source"), tuple(n.get("about", ())))
             for n in d.get("notes", [])
         ]
-        note_ids: set[str] = set()
+        note_ids: dict[str, int] = {}
         for i, n in enumerate(notes):
             if n.id in note_ids:
-                self.error(("notes", i, "id"), f"note id {n.id!r} is used twice")
-            note_ids.add(n.id)
+                first = self.pos(("notes", note_ids[n.id], "id")).line
+                self.error(("notes", i, "id"), f"note id {n.id!r} is used twice (first at line {first})")
+            note_ids.setdefault(n.id, i)
             self.check_source(("notes", i), n.source)
 
         def note_ref(path: Path, note: str | None) -> None:
             if note is not None and note not in note_ids:
-                self.error(path, f"unknown note {note!r}")
+                self.error(path, f"unknown note {note!r} (notes: {', '.join(note_ids) or 'none'})")
 
         base = d.get("base_url", {})
         note_ref(("base_url", "note"), base.get("note"))
 
         codes = self.error_codes(d.get("error_codes", []))
-        code_set = {c.code for c in codes}
+        code_set = self.code_set = {c.code for c in codes}
 
         def code_ref(path: Path, code: str | None) -> None:
             if code is not None and code not in code_set:
@@ -361,6 +422,11 @@ class Builder:
         self.declare_types(raw_types)
 
         limits = [self.limit(i, raw) for i, raw in enumerate(d.get("limits", []))]
+        limit_ids: set[str] = set()
+        for i, lim in enumerate(limits):
+            if lim.id in limit_ids:
+                self.error(("limits", i, "id"), f"limit id {lim.id!r} is used twice")
+            limit_ids.add(lim.id)
         for i, lim in enumerate(limits):
             code_ref(("limits", i, "code"), lim.code)
 
@@ -390,13 +456,20 @@ class Builder:
             op_ids.add(op_id)
             self.check_wiring(op, auth, envelope)
         self.check_distinct_routes(ops)
+        for op in ops:  # <op>_in_batches is a client method too
+            if op.batch_field and f"{op.id}_in_batches" in op_ids:
+                twin = f"{op.id}_in_batches"
+                message = f"{twin} is also the batch method of {op.id}"
+                self.error(("operations", twin), message, key=True)
         for i, lim in enumerate(limits):
             if lim.operation is not None and lim.operation not in op_ids:
-                self.error(("limits", i, "operation"), f"unknown operation {lim.operation!r}")
+                known = ", ".join(sorted(op_ids)) or "none"
+                self.error(("limits", i, "operation"), f"unknown operation {lim.operation!r} (operations: {known})")
         for i, c in enumerate(codes):
             for j, o in enumerate(c.operations):
                 if o not in op_ids:
-                    self.error(("error_codes", i, "operations", j), f"unknown operation {o!r}")
+                    known = ", ".join(sorted(op_ids)) or "none"
+                    self.error(("error_codes", i, "operations", j), f"unknown operation {o!r} (operations: {known})")
         callbacks = [
             self.callback(name, raw) for name, raw in d.get("callbacks", {}).items()
         ]
@@ -419,21 +492,30 @@ class Builder:
         )
 
     def declare_types(self, raw_types: dict[str, Any]) -> None:
-        pending = dict(raw_types)
+        """Build the named types, each after the types it refers to; report reference cycles."""
+        self.type_names = set(raw_types)
+        deps = {name: _refs(raw) & self.type_names for name, raw in raw_types.items()}
+        cyclic: set[str] = set()
+        for name in raw_types:
+            cycle = _cycle(name, deps)
+            if cycle:
+                cyclic.add(name)
+                chain = " → ".join(cycle)
+                self.error(
+                    ("types", name),
+                    f"type {name!r} refers to itself ({chain}); recursive types are not supported",
+                    key=True,
+                )
+        pending = {n: raw for n, raw in raw_types.items() if n not in cyclic}
         while pending:
             progressed = False
             for name, raw in list(pending.items()):
-                deps = _refs(raw)
-                if all(dep in self.types or dep not in raw_types for dep in deps - {name}) and (
-                    name not in deps
-                ):
+                if all(dep in self.types or dep in cyclic for dep in deps[name]):
                     self.types[name] = self.object_type(raw, ("types", name), name, named=True)
                     del pending[name]
                     progressed = True
-            if not progressed:
-                for name in pending:
-                    self.error(("types", name), f"type {name!r} refers to itself (directly or not)", key=True)
-                return
+            if not progressed:  # cannot happen: whatever is left would be on a cycle
+                raise AssertionError(f"types left unbuilt: {sorted(pending)}")
 
     def error_codes(self, raw_codes: list[dict[str, Any]]) -> list[ErrorCode]:
         out = []
@@ -442,11 +524,13 @@ class Builder:
         for i, raw in enumerate(raw_codes):
             path: Path = ("error_codes", i)
             if raw["code"] in seen_codes:
-                self.error(path + ("code",), f"error code {raw['code']!r} is declared twice")
+                first = self.pos(("error_codes", seen_codes[raw["code"]], "code")).line
+                self.error(path + ("code",), f"error code {raw['code']!r} is declared twice (first at line {first})")
             if raw["name"] in seen_names:
-                self.error(path + ("name",), f"error code name {raw['name']!r} is used twice")
-            seen_codes[raw["code"]] = i
-            seen_names[raw["name"]] = i
+                first = self.pos(("error_codes", seen_names[raw["name"]], "name")).line
+                self.error(path + ("name",), f"error code name {raw['name']!r} is used twice (first at line {first})")
+            seen_codes.setdefault(raw["code"], i)
+            seen_names.setdefault(raw["name"], i)
             for j, t in enumerate(raw.get("texts", [])):
                 self.check_source(path + ("texts", j), t.get("source"))
             out.append(
@@ -481,6 +565,9 @@ class Builder:
 
     def operation(self, op_id, raw, limits, code_ref, note_ref) -> Operation:  # type: ignore[no-untyped-def]
         path: Path = ("operations", op_id)
+        problem = method_problem(op_id)
+        if problem:
+            self.error(path, problem, key=True)
         cls = pascal(op_id)
         self.check_source(path, raw.get("source"))
         request = self.schema(raw["request"], path + ("request",), cls + "Request")
@@ -495,9 +582,32 @@ class Builder:
             if name not in declared:
                 self.error(ppath, f"path parameter {name!r} does not appear in path", key=True)
             schema = self.schema(praw, ppath, cls + pascal(name))
+            if not schema.types or not set(schema.types) <= _PATH_PARAM_TYPES:
+                self.error(
+                    ppath,
+                    f"path parameter {name!r} must have type string, integer, integer_string or "
+                    f"number (it is placed in the URL), not {' | '.join(schema.types)}",
+                    key=True,
+                )
             params.append(Property(name, snake(name), schema, True, pos=self.doc.pos(ppath, key=True)))
         for name in sorted(declared - set(raw.get("path_params", {}))):
-            self.error(path + ("path",), f"path parameter {{{name}}} is not declared in path_params")
+            if not name.strip():
+                self.error(path + ("path",), "path has an empty {}: name the parameter, e.g. {vdnId}")
+                continue
+            self.error(
+                path + ("path",),
+                f"path parameter {{{name}}} is not declared in path_params; add {name}: {{type: …}}",
+            )
+        seen_headers: dict[str, str] = {}
+        for n in raw.get("headers", {}):
+            if n.lower() in seen_headers:
+                self.error(
+                    path + ("headers", n),
+                    f"header {n!r} is declared twice (as {seen_headers[n.lower()]!r}); "
+                    "header names are case-insensitive",
+                    key=True,
+                )
+            seen_headers.setdefault(n.lower(), n)
         headers = tuple(
             Header(n, h.get("value"), bool(h.get("credential", False)), h.get("source"))
             for n, h in raw.get("headers", {}).items()
@@ -517,6 +627,7 @@ class Builder:
             self.example(path + ("examples", i), ex, kind=ex["kind"])
             for i, ex in enumerate(raw.get("examples", []))
         )
+        self.check_example_names(path, raw.get("examples", []))
         op = Operation(
             id=op_id,
             method=raw["method"],
@@ -546,24 +657,90 @@ class Builder:
             args = self.resolve(op.request, op.arguments_at, path + ("arguments_at",), "arguments_at")
             if args is not None and args.object is None:
                 self.error(path + ("arguments_at",), "arguments_at must point at an object")
+            elif args is not None and _through_items(op.request, op.arguments_at):
+                self.error(
+                    path + ("arguments_at",),
+                    "arguments_at must name object properties only, not array items "
+                    "(the arguments fill one object of the body)",
+                )
+                args = None
             if auth.scheme == "body_token" and auth.body_field:
                 self.resolve(op.request, auth.body_field, ("auth", "body_field"), f"auth.body_field in {op.id}")
             arg_obj = args.object if args is not None else None
-            if op.guard and arg_obj:
-                for i, n in enumerate(op.guard.unless_any_of):
-                    if arg_obj.prop(n) is None:
-                        self.error(path + ("guard", "unless_any_of", i), f"{n!r} is not an argument of {op.id}")
-            if op.batch_field and arg_obj:
-                prop = arg_obj.prop(op.batch_field)
-                if prop is None or prop.schema.items is None or prop.schema.max_items is None:
-                    self.error(path + ("batch", "field"), "batch.field must name an array argument with max_items")
+            if arg_obj is not None and id(arg_obj) not in self.broken:
+                self.check_arguments(op, arg_obj)
             self.check_must_match(op.request, op.request, path + ("request",))
+        if op.response.object is not None:
+            self.check_must_match(op.response, op.response, path + ("response",))
         if op.response.object is not None:
             self.resolve(op.response, envelope.code, ("envelope", "code"), f"envelope.code in {op.id}")
             for key in ("message", "data", "request_id"):
                 pointer = getattr(envelope, key)
                 if pointer:
                     self.resolve(op.response, pointer, ("envelope", key), f"envelope.{key} in {op.id}")
+
+    def check_arguments(self, op: Operation, arg_obj: ObjectType) -> None:
+        """Guard and batch name arguments; the client method's keyword names are distinct."""
+        path: Path = ("operations", op.id)
+        names = ", ".join(p.name for p in arg_obj.properties) or "none"
+        if op.guard:
+            for i, n in enumerate(op.guard.unless_any_of):
+                if arg_obj.prop(n) is None:
+                    self.error(
+                        path + ("guard", "unless_any_of", i),
+                        f"{n!r} is not an argument of {op.id} (arguments: {names})",
+                    )
+        if op.batch_field:
+            prop = arg_obj.prop(op.batch_field)
+            if prop is None:
+                problem = f"is not an argument of {op.id} (arguments: {names})"
+            elif prop.schema.items is None:
+                problem = "is not an array"
+            elif prop.schema.max_items is None:
+                problem = "has no max_items to split at"
+            else:
+                problem = ""
+            if problem:
+                self.error(
+                    path + ("batch", "field"),
+                    f"batch.field {op.batch_field!r} {problem}: it must name an array argument "
+                    "with max_items",
+                )
+        keywords = {p.py_name: f"path parameter {p.name!r}" for p in op.path_params}
+        for p in arg_obj.properties:  # two arguments colliding are reported at the object
+            if p.py_name in keywords and keywords[p.py_name].startswith("path"):
+                self.errors.append(
+                    SpecError(
+                        p.pos or self.pos(path),
+                        f"argument {p.name!r} and {keywords[p.py_name]} both become the keyword "
+                        f"argument {p.py_name!r} of {op.id}; rename one",
+                    )
+                )
+            keywords.setdefault(p.py_name, f"argument {p.name!r}")
+        if op.guard:
+            confirm = op.guard.confirm
+            if keyword.iskeyword(confirm) or confirm in RESERVED:
+                self.error(
+                    path + ("guard", "confirm"),
+                    f"guard.confirm {confirm!r} cannot be a keyword argument name; choose another",
+                )
+            elif confirm in keywords:
+                self.error(
+                    path + ("guard", "confirm"),
+                    f"guard.confirm {confirm!r} is already the keyword argument of "
+                    f"{keywords[confirm]}; choose another name such as confirm_delete_all",
+                )
+
+    def check_example_names(self, path: Path, raw_examples: list[dict[str, Any]]) -> None:
+        seen: dict[str, int] = {}
+        for i, ex in enumerate(raw_examples):
+            if ex["name"] in seen:
+                first = self.pos(path + ("examples", seen[ex["name"]], "name")).line
+                self.error(
+                    path + ("examples", i, "name"),
+                    f"example name {ex['name']!r} is used twice here (first at line {first})",
+                )
+            seen.setdefault(ex["name"], i)
 
     def check_must_match(self, root: Schema, schema: Schema, path: Path) -> None:
         if schema.must_match is not None:
@@ -579,14 +756,26 @@ class Builder:
 
     def resolve(self, root: Schema, pointer: str, path: Path, what: str) -> Schema | None:
         try:
-            pointers.split(pointer)
+            tokens = pointers.split(pointer)
         except ValueError as exc:
             self.error(path, str(exc))
             return None
-        found = pointers.schema_at(root, pointer)
-        if found is None:
+        current: Schema | None = root
+        for token in tokens:
+            if current is None:
+                break
+            if id(current) in self.broken or id(current.object) in self.broken:
+                return None  # it passes through an unknown ref or a missing items: reported
+            if current.items is not None and (token == "*" or token.isdigit()):
+                current = current.items
+            elif current.object is not None:
+                prop = current.object.prop(token)
+                current = prop.schema if prop else None
+            else:
+                current = None
+        if current is None:
             self.error(path, f"{what} {pointer!r} does not resolve in the body schema")
-        return found
+        return current
 
     def check_distinct_routes(self, ops: list[Operation]) -> None:
         seen: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
@@ -626,6 +815,9 @@ class Builder:
         body = self.schema(raw["body"], path + ("body",), pascal(name) + "Callback")
         if body.object is None:
             self.error(path + ("body",), "the callback body must be an object")
+        else:
+            self.check_must_match(body, body, path + ("body",))
+        self.check_example_names(path, raw.get("examples", []))
         return Callback(
             name=name,
             pos=self.pos(path),
@@ -637,6 +829,89 @@ class Builder:
                 for i, ex in enumerate(raw.get("examples", []))
             ),
         )
+
+
+def _through_items(root: Schema, pointer: str) -> bool:
+    """True when `pointer` steps into array items on its way (`/list/0/x`, `/list/*`)."""
+    current: Schema | None = root
+    for token in pointers.split(pointer):
+        if current is None:
+            return False
+        if current.items is not None and (token == "*" or token.isdigit()):
+            return True
+        prop = current.object.prop(token) if current.object is not None else None
+        current = prop.schema if prop else None
+    return False
+
+
+def _escaped(pattern: str) -> set[int]:
+    """Indexes of the characters that follow a backslash (`\\d` → the index of `d`)."""
+    out: set[int] = set()
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.add(i + 1)
+            i += 2
+        else:
+            i += 1
+    return out
+
+
+def _top_level_bar(pattern: str, escaped: set[int]) -> bool:
+    """Whether a `|` outside every group and class splits the whole pattern (`^a|b$`)."""
+    depth, in_class = 0, False
+    for i, c in enumerate(pattern):
+        if i in escaped or c == "\\":
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+    return False
+
+
+def _cycle(start: str, deps: dict[str, set[str]]) -> list[str]:
+    """The shortest chain of refs leading from `start` back to itself, or []."""
+    paths = [[start]]
+    seen = {start}
+    while paths:
+        path = paths.pop(0)
+        for dep in sorted(deps[path[-1]]):
+            if dep == start:
+                return path + [start]
+            if dep not in seen:
+                seen.add(dep)
+                paths.append(path + [dep])
+    return []
+
+
+def _python_only(pattern: str, escaped: set[int]) -> str:
+    """The first construct of `pattern` that Python's re has and ECMA-262 lacks, or ""."""
+    in_class = False
+    for i, c in enumerate(pattern):
+        if i in escaped:
+            if c in "AZz" and not in_class:
+                return f"\\{c} (use ^ and $)"
+            continue
+        if c == "\\":
+            continue
+        if in_class:
+            in_class = c != "]" or pattern[i - 1] == "["
+        elif c == "[":
+            in_class = True
+        elif c == "(" and pattern.startswith("?", i + 1):
+            rest = pattern[i + 2 : i + 4]
+            if not (rest[:1] in (":", "=", "!") or rest in ("<=", "<!")):
+                return f"the group syntax {pattern[i:i + 4]!r}…"
+        elif c == "+" and i > 0 and (i - 1) not in escaped and pattern[i - 1] in "*+?}":
+            return "a possessive quantifier (…+)"
+    return ""
 
 
 def _refs(raw: Any) -> set[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import __version__
+from . import __version__, mock_cli
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     kind = sch.add_mutually_exclusive_group()
     kind.add_argument("--response", action="store_const", const="response", dest="kind")
     kind.add_argument("--callback", action="store_const", const="callback", dest="kind")
+
+    mock_cli.add_parser(sub)
     return parser
 
 
@@ -166,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         "schema": cmd_schema,
     }
     try:
+        if args.command == "mock":
+            return mock_cli.run(args)
         return commands[args.command](args)
     except SpecErrors as exc:
         for error in exc.errors:

@@ -9,6 +9,7 @@ Patterns are ECMA-262 (`$` is the end of input); see `ecma_validator` for checki
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -191,8 +192,33 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> A
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+@functools.cache
 def _to_python(pattern: str) -> str:
-    return re.sub(r"(?<!\\)\$", r"\\Z", pattern)
+    """ECMA `$` → `\\Z`, only where `$` is an anchor: not escaped, not inside a `[...]` class."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            for lead in ("^", "]"):  # `[^]…]` / `[]…]`: a leading `]` is literal in Python
+                if pattern.startswith(lead, i):
+                    out.append(lead)
+                    i += 1
+            continue
+        elif c == "$":
+            c = r"\Z"
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 EcmaValidator = jsonschema.validators.extend(

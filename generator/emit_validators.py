@@ -232,7 +232,11 @@ class ValidatorEmitter:
             num = w.fresh("i")
             w(f"if {formats_name(self.m)}.fullmatch({var}) is not None:")
             with w.indent():
-                w(f"{num} = int({var})")
+                # int() refuses more than 4300 digits (CPython's int_max_str_digits); a number
+                # that long is beyond any bound, so it compares as infinity
+                digits = w.fresh("d")
+                w(f'{digits} = {var}.lstrip("0")')
+                w(f'{num} = int({digits} or "0") if len({digits}) < 4300 else float("inf")')
                 self.bounds(w, num, s, path)
         self.enum(w, var, s, path, strict)
         self.must_match_check(w, var, s, path)
@@ -289,7 +293,9 @@ class ValidatorEmitter:
         q = w.fresh("q")
         i = w.fresh("i")
         item = w.fresh("x")
-        w(f"{q} = {_append(path, '/')}")
+        checks_items = s.items is not None and "any" not in s.items.types
+        if s.unique or s.unique_by is not None or checks_items:  # else q is unused (ruff F841)
+            w(f"{q} = {_append(path, '/')}")
         if s.unique or s.unique_by is not None:
             seen = w.fresh("seen")
             key = w.fresh("k")
@@ -313,7 +319,7 @@ class ValidatorEmitter:
                 w("else:")
                 with w.indent():
                     w(f"{seen}[{key}] = {i}")
-        if s.items is not None and "any" not in s.items.types:
+        if checks_items and s.items is not None:
             w(f"for {i}, {item} in enumerate({var}):")
             with w.indent():
                 self.value(w, item, s.items, f"{q} + str({i})", strict)

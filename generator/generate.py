@@ -7,6 +7,7 @@ no hash order (every mapping we iterate is ordered by the spec or sorted).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ MANIFEST = ".callgen-manifest.json"
 PACKAGE = "outbound"
 
 
+@functools.cache  # templates do not change while we run; compiling them is not free
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -43,9 +45,14 @@ def _environment() -> jinja2.Environment:
 
 def _python(source: str, name: str) -> bytes:
     try:
-        return black.format_str(source, mode=BLACK_MODE).encode("utf-8")
+        return _black(source)
     except black.InvalidInput as exc:  # a generator bug, never a user's: say where
         raise RuntimeError(f"generated {name} is not valid Python: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=256)  # black is most of a render; the runtime files never change
+def _black(source: str) -> bytes:
+    return black.format_str(source, mode=BLACK_MODE).encode("utf-8")
 
 
 def _json(value: Any) -> bytes:
@@ -173,7 +180,9 @@ def write(files: dict[str, bytes], out: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    # named after the staging folder, so it is as unique: a leftover of a killed run or a
+    # second generate running at the same time never blocks the swap
+    old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
     try:
         for name, data in files.items():
             target = staging / name
@@ -184,11 +193,15 @@ def write(files: dict[str, bytes], out: Path) -> None:
         staging.rename(out)
     except BaseException:
         if old.exists() and not out.exists():
-            old.rename(out)
+            try:
+                old.rename(out)
+            except OSError as exc:
+                raise OutputError(f"could not put the previous output back; it is in {old}") from exc
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():  # the previous output is deleted only once something took its place
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def read_tree(out: Path) -> dict[str, bytes]:

@@ -9,15 +9,36 @@ _BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_IDENT = re.compile(r"[^0-9A-Za-z_]+")
 
 # Names the generated modules use themselves; a field of that name gets a trailing underscore.
-RESERVED = frozenset({"self", "cls", "extra", "to_wire", "from_wire"}) | frozenset(
-    {"bool", "int", "str", "float", "list", "dict", "object", "type", "any", "json"}
+# Fields are also client method arguments, so the client's locals and the validator functions
+# it calls are reserved too: an argument named `body` would otherwise shadow the body it builds.
+RESERVED = (
+    frozenset({"self", "cls", "extra", "to_wire", "from_wire"})
+    | frozenset({"bool", "int", "str", "float", "list", "dict", "object", "type", "any", "json"})
+    | frozenset({"body", "params", "arguments", "raw", "response", "violations"})
+    | frozenset({"progress", "send", "prevalidate", "chunk", "item"})
+    | frozenset({"validate_path", "validate_request", "validate_response", "validate_callback"})
+    | frozenset({"l"})  # ruff E741: looks like 1 (O and I cannot occur: snake_case is lowercase)
 )
+
+# Names a class of ours must not take: Python keywords that look like types, and the names the
+# models module imports or a service package exports beside its models.
+RESERVED_CLASSES = frozenset(
+    {"None", "True", "False", "Any", "Mapping", "Self", "TypeVar", "I", "O"}  # E742: I, O
+    | {"ApiError", "AsyncClient", "BatchProgress", "BatchReport", "Client", "ConfirmationRequired"}
+    | {"ErrorCode", "ResponseError", "TransportError", "ValidationError", "Violation"}
+)
+
+
+def _ascii(name: str) -> str:
+    """Non-ASCII letters and digits become `u<hex>` words: `名字` → `u540d_u5b57`, distinct
+    from every other name (dropping them would turn every Chinese wire name into one)."""
+    return "".join(f"_u{ord(c):04x}_" if not c.isascii() and c.isalnum() else c for c in name)
 
 
 def snake(name: str) -> str:
     """`callDataList` → `call_data_list`; `Content-Type` → `content_type`; keywords get `_`."""
     s = _BOUNDARY.sub("_", name)
-    s = _NOT_IDENT.sub("_", s).strip("_").lower()
+    s = _NOT_IDENT.sub("_", _ascii(s)).strip("_").lower()
     s = re.sub(r"__+", "_", s)
     if not s:
         s = "field"
@@ -39,3 +60,21 @@ def pascal(name: str) -> str:
 
 def upper_snake(name: str) -> str:
     return snake(name).rstrip("_").upper()
+
+
+def method_problem(name: str) -> str | None:
+    """Why an operation id cannot be a client method name, or None when it can."""
+    if keyword.iskeyword(name):  # soft keywords (match, type) are fine as method names
+        return f"operation id {name!r} is a Python keyword and cannot name a client method"
+    if name == "l":
+        return "operation id 'l' reads like 1 in most fonts (ruff E743); choose a longer name"
+    if name in ("close", "aclose"):
+        return f"operation id {name!r} would replace the client's own {name}() method"
+    return None
+
+
+def class_problem(name: str) -> str | None:
+    """Why a class name would clash with a name the generated modules use, or None."""
+    if name in RESERVED_CLASSES:
+        return f"class name {name!r} is a name the generated package already uses; rename the type"
+    return None

@@ -28,6 +28,42 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(meta_schema())
 
 
+_JSON_TYPES = {
+    dict: "a mapping",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "nothing (an empty value)",
+}
+_KEY_HINTS = {
+    "required": "required, required_if and inferred belong to entries of properties "
+    "(not to items, path_params or a whole body)",
+    "kind": "a callback example is always a callback body; remove kind",
+}
+_KEY_HINTS["required_if"] = _KEY_HINTS["inferred"] = _KEY_HINTS["required"]
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _kind(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _at(doc: Document, path: tuple[Any, ...]) -> Any:
+    value = doc.data
+    for p in path:
+        try:
+            value = value[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
 def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecError]:
     """One readable message per meta-schema error, at the offending key or value."""
     path = tuple(error.absolute_path)
@@ -43,17 +79,71 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
             SpecError(doc.pos(path + (k,), key=True), f"unknown key {k!r} in {where}{hint}")
             for k in extra
         ]
+    if error.schema is False:
+        # jsonschema drops the key of a `false` subschema: find the forbidden key(s) here
+        parent = _at(doc, path)
+        keys = [
+            k
+            for k, v in (parent.items() if isinstance(parent, dict) else ())
+            if k in _KEY_HINTS and v == error.instance
+        ]
+        if keys:
+            return [
+                SpecError(
+                    doc.pos(path + (k,), key=True),
+                    f"key {k!r} is not allowed in {where}: {_KEY_HINTS[k]}",
+                )
+                for k in keys
+            ]
+        return [SpecError(doc.pos(path), f"{where}: {_short(error.instance)} is not allowed here")]
     if error.validator == "required":
-        return [SpecError(doc.pos(path), f"{where}: {error.message}")]
+        missing = re.match(r"'(.*)' is a required property$", error.message)
+        name = missing.group(1) if missing else error.message
+        return [SpecError(doc.pos(path), f"{where}: missing required key {name!r}")]
     if error.validator in ("oneOf", "anyOf") and error.context:
-        # the branch that got furthest is the one the author meant
-        best = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.message)))
+        if all(e.validator == "required" for e in error.context):
+            names = [repr(e.validator_value[0]) for e in error.context if e.validator_value]
+            return [SpecError(doc.pos(path), f"{where}: needs one of the keys {' or '.join(names)}")]
+        # the branch that got past the value's own type is the one the author meant
+        candidates = [
+            e
+            for e in error.context
+            if not (e.validator == "type" and len(e.absolute_path) == len(error.absolute_path))
+        ] or list(error.context)
+        best = max(candidates, key=lambda e: (len(e.absolute_path), -len(e.message)))
         return _describe(best, doc)
-    if error.validator == "propertyNames":
-        bad = error.instance
-        at = doc.pos(path + (bad,), key=True) if isinstance(bad, str) else doc.pos(path)
-        return [SpecError(at, f"{where}: {error.message}")]
-    return [SpecError(doc.pos(path), f"{where}: {error.message}")]
+    at = doc.pos(path)
+    subject = where
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        at = doc.pos(path + (error.instance,), key=True)
+        subject = f"key {error.instance!r} in {where}"
+    instance = error.instance
+    value = error.validator_value
+    if error.validator == "type":
+        expected = " or ".join(value) if isinstance(value, list) else str(value)
+        got = _kind(instance)
+        hint = ""
+        if isinstance(instance, str) and value in ("integer", "number"):
+            hint = "; write the number without quotes"
+        elif instance is not None and not isinstance(instance, (dict, list)):
+            got += f" {_short(instance)}"
+        return [SpecError(at, f"{subject}: expected {expected}, got {got}{hint}")]
+    if error.validator == "enum":
+        choices = ", ".join(_short(v, 30) for v in value)
+        return [SpecError(at, f"{subject}: {_short(instance)} is not one of: {choices}")]
+    if error.validator == "const":
+        return [SpecError(at, f"{subject}: must be {value!r}, not {_short(instance)}")]
+    if error.validator == "pattern":
+        description = error.schema.get("description") if isinstance(error.schema, dict) else None
+        hint = f" — {description}" if description else ""
+        return [SpecError(at, f"{subject}: {_short(instance)} does not match {value}{hint}")]
+    if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        op = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}
+        return [SpecError(at, f"{subject}: must be {op[error.validator]} {value}, got {instance!r}")]
+    if error.validator == "uniqueItems":
+        return [SpecError(at, f"{subject}: lists an item twice")]
+    message = error.message if len(error.message) <= 200 else error.message[:199] + "…"
+    return [SpecError(at, f"{subject}: {' '.join(message.split())}")]
 
 
 def load_service(path: Path, display: str | None = None) -> Service:

@@ -2,11 +2,16 @@
 
 PyYAML's safe loader forgets positions and silently keeps the last of duplicate keys; specs
 need both right, so we compose the node tree ourselves and convert it to plain JSON values.
+
+Specs are plain YAML: no aliases, merge keys or tags beyond the JSON ones, and no YAML 1.1
+surprises (`yes` as a boolean, `0200000` as an octal number, `2024-01-01` as a date) — each is
+reported with the fix, so a spec means what it looks like it means.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +21,15 @@ from .errors import SpecError, SpecErrors
 from .ir import Pos
 
 Path = tuple[str | int, ...]
+
+MAX_DEPTH = 64  # nesting levels of collections; deeper input is surely not a spec
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: _TAG + "seq", yaml.MappingNode: _TAG + "map"}
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_JSON_EXPONENT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
+_PLAIN_BOOL = {"true", "True", "TRUE", "false", "False", "FALSE"}
 
 
 @dataclass
@@ -40,67 +54,199 @@ class Document:
         return self.values.get((), Pos(self.file, 1, 1))
 
 
-def _pos(file: str, node: yaml.Node) -> Pos:
-    return Pos(file, node.start_mark.line + 1, node.start_mark.column + 1)
+def _pos(file: str, node: yaml.Node | yaml.Event) -> Pos:
+    mark = node.start_mark
+    return Pos(file, mark.line + 1, mark.column + 1) if mark is not None else Pos(file, 1, 1)
 
 
-_constructor = yaml.SafeLoader(b"")  # only its scalar constructors are used
+def _one_line(message: str) -> str:
+    """Messages are one line each: `FILE:LINE:COL: message`."""
+    return " ".join(message.split())
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """`text` quoted for a message, cut to a readable length."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes; an alias becomes a null placeholder and is reported, never followed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases: list[yaml.AliasEvent] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()  # type: ignore[no-untyped-call]
+            self.aliases.append(event)
+            return yaml.ScalarNode(_TAG + "null", "", event.start_mark, event.end_mark)
+        node = super().compose_node(parent, index)
+        assert node is not None
+        return node
+
+
+_constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+
+
+class _Bad:
+    """A scalar that could not be read; its error is already reported."""
+
+
+_BAD = _Bad()
 
 
 def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError]) -> Any:
+    where = _pos(file, node)
+
+    def bad(message: str) -> _Bad:
+        errors.append(SpecError(where, _one_line(message)))
+        return _BAD
+
+    text = node.value
+    shown = _short(text)
+    if node.style is None and node.tag in (_TAG + "value", _TAG + "merge"):
+        return text  # a plain `=` or `<<` as a value is just text
+    if node.tag not in _SCALAR_TAGS and node.tag != _TAG + "timestamp":
+        return bad(f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)")
     try:
         value = _constructor.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        errors.append(SpecError(_pos(file, node), f"bad scalar: {exc}"))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        reason = getattr(exc, "problem", None) or str(exc).split(";")[0]
+        return bad(f"cannot read {shown} as {node.tag.removeprefix(_TAG)}: {reason}")
+    plain = node.style is None
+    if isinstance(value, str):
+        if plain and _JSON_EXPONENT.fullmatch(text):
+            mantissa, exponent = text.lower().split("e")
+            mantissa += "" if "." in mantissa else ".0"
+            exponent = exponent if exponent[0] in "+-" else "+" + exponent
+            return bad(
+                f"{shown} is read as a string: YAML 1.1 reads an exponent as a number only with "
+                f"a dot and a sign; write {mantissa}e{exponent}, or quote it for a string"
+            )
+        if re.search(r"[\ud800-\udfff]", value):
+            return bad(f"{shown} contains a lone surrogate (\\ud800–\\udfff), which is not text")
+        return value
+    if value is None:
         return None
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, bool):
+        if plain and text not in _PLAIN_BOOL:
+            word = "true" if value else "false"
+            return bad(
+                f"{shown} is read as the boolean {word}: write {word}, or quote it for a string"
+            )
+        return value
+    if isinstance(value, int):
+        if plain and not _PLAIN_INT.fullmatch(text):
+            hint = " (a leading 0 makes YAML read octal)" if re.match(r"[-+]?0[0-9]", text) else ""
+            return bad(
+                f"{shown} is read as the number {value}{hint}: "
+                f"quote it for a string, or write {value}"
+            )
         return value
     if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        errors.append(SpecError(_pos(file, node), f"{node.value!r} is not a JSON number"))
-        return None
+        if not math.isfinite(value):
+            return bad(f"{shown} is not a JSON number (no infinity or NaN)")
+        if plain and ("_" in text or ":" in text):
+            return bad(f"{shown} is read as the number {value}: quote it for a string, or write {value}")
+        return value
     kind = type(value).__name__
-    errors.append(
-        SpecError(
-            _pos(file, node),
-            f"{node.value!r} is read as a YAML {kind}, which JSON has no type for; quote it",
-        )
-    )
-    return None
+    return bad(f"{shown} is read as a YAML {kind}, which JSON has no type for; quote it")
 
 
-def _convert(file: str, node: yaml.Node, path: Path, doc: Document, errors: list[SpecError]) -> Any:
+def _describe_node(node: yaml.Node) -> str:
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+
+
+def _convert(
+    file: str, node: yaml.Node, path: Path, doc: Document, errors: list[SpecError], depth: int = 0
+) -> Any:
     doc.values[path] = _pos(file, node)
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(file, node, errors)
+        value = _scalar(file, node, errors)
+        return None if value is _BAD else value
+    if depth >= MAX_DEPTH:
+        errors.append(SpecError(_pos(file, node), f"nested deeper than {MAX_DEPTH} levels"))
+        return None
+    expected_tag = _COLLECTION_TAGS.get(type(node))
+    if expected_tag is not None and node.tag != expected_tag:
+        errors.append(
+            SpecError(
+                _pos(file, node),
+                f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)",
+            )
+        )
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(file, item, path + (i,), doc, errors) for i, item in enumerate(node.value)]
+        return [
+            _convert(file, item, path + (i,), doc, errors, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                errors.append(SpecError(_pos(file, key_node), "merge keys (<<) are not supported"))
+            if key_node.tag == _TAG + "merge":
+                errors.append(
+                    SpecError(_pos(file, key_node), "merge keys (<<) are not supported: write the keys out")
+                )
                 continue
-            key = _scalar(file, key_node, errors) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key_node, yaml.ScalarNode):
+                errors.append(
+                    SpecError(
+                        _pos(file, key_node),
+                        f"mapping keys must be strings, not {_describe_node(key_node)}",
+                    )
+                )
+                continue
+            key = _scalar(file, key_node, errors)
+            if key is _BAD:
+                continue
             if not isinstance(key, str):
                 errors.append(
-                    SpecError(_pos(file, key_node), f"mapping keys must be strings, got {key!r}")
+                    SpecError(
+                        _pos(file, key_node),
+                        f"mapping key {_short(key_node.value)} is read as {key!r}, not a string; quote it",
+                    )
                 )
                 continue
             if key in out:
                 first = doc.keys[path + (key,)]
                 errors.append(
                     SpecError(
-                        _pos(file, key_node), f"duplicate key {key!r} (first at line {first.line})"
+                        _pos(file, key_node),
+                        f"duplicate key {key!r} (first at line {first.line}); keep one",
                     )
                 )
                 continue
             doc.keys[path + (key,)] = _pos(file, key_node)
-            out[key] = _convert(file, value_node, path + (key,), doc, errors)
+            out[key] = _convert(file, value_node, path + (key,), doc, errors, depth + 1)
         return out
     errors.append(SpecError(_pos(file, node), "unsupported YAML node"))
     return None
+
+
+def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> SpecError:
+    start = Pos(file, 1, 1)
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character
+        code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return SpecError(
+            Pos(file, line, col),
+            f"character {code} is not allowed in YAML text; remove it "
+            "(or write it as an escape inside a double-quoted string)",
+        )
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(file, mark.line + 1, mark.column + 1) if mark else start
+        if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            return SpecError(pos, "tab character: indent with spaces (YAML does not allow tabs here)")
+        if "duplicate anchor" in (exc.context or ""):
+            return SpecError(pos, "duplicate anchor (&name); anchors and aliases are not supported")
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+        return SpecError(pos, _one_line(f"YAML syntax error: {problem}"))
+    return SpecError(start, _one_line(f"YAML error: {str(exc).splitlines()[0] if str(exc) else exc!r}"))
 
 
 def load_yaml(file: str, raw: bytes) -> Document:
@@ -111,29 +257,50 @@ def load_yaml(file: str, raw: bytes) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecErrors([SpecError(start, f"not UTF-8 text (byte {exc.start}: {exc.reason})")])
-    if text.startswith("\ufeff"):
-        text = text[1:]
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecErrors(
+            [SpecError(Pos(file, line, col), f"not UTF-8 text (byte {exc.start}: {exc.reason}); save the file as UTF-8")]
+        ) from None
+    text = text.removeprefix("\ufeff")
+    nodes: list[yaml.Node] = []
+    aliases: list[yaml.AliasEvent] = []
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Pos(file, mark.line + 1, mark.column + 1) if mark else start
-        problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
-        raise SpecErrors([SpecError(pos, f"YAML syntax error: {problem}")])
+        loader = _Loader(text)  # checks the characters at once
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    nodes.append(node)
+        finally:
+            aliases = loader.aliases
+            loader.dispose()
     except yaml.YAMLError as exc:
-        raise SpecErrors([SpecError(start, f"YAML error: {exc}")])
-    if not nodes or nodes[0] is None:
+        raise SpecErrors([_syntax_error(file, text, exc)]) from None
+    except RecursionError:
+        raise SpecErrors([SpecError(start, f"nested deeper than {MAX_DEPTH} levels")]) from None
+    if not nodes or (
+        len(nodes) == 1 and isinstance(nodes[0], yaml.ScalarNode) and nodes[0].value == "" and nodes[0].style is None
+    ):
         raise SpecErrors([SpecError(start, "empty spec: expected a mapping with callgen, service, …")])
     if len(nodes) > 1:
         raise SpecErrors(
             [SpecError(_pos(file, nodes[1]), "one YAML document per spec file, found several")]
         )
     doc = Document(file=file, data=None)
-    errors: list[SpecError] = []
+    errors: list[SpecError] = [
+        SpecError(
+            _pos(file, event),
+            f"aliases (*{event.anchor}) are not supported: write the value out where it is used",
+        )
+        for event in aliases
+    ]
     doc.data = _convert(file, nodes[0], (), doc, errors)
     if errors:
         raise SpecErrors(errors)
     if not isinstance(doc.data, dict):
-        raise SpecErrors([SpecError(start, "a spec must be a mapping with callgen, service, …")])
+        what = "a list" if isinstance(doc.data, list) else f"the scalar {doc.data!r}"
+        raise SpecErrors(
+            [SpecError(doc.pos(()), f"a spec must be a mapping with callgen, service, …; found {what}")]
+        )
     return doc

@@ -9,8 +9,15 @@ Every input item ends in exactly one bucket of the `BatchReport`:
 * `unknown`: its chunk may have reached the server but the outcome could not be read (a
   timeout after sending, an unreadable response): check on the server before resending;
 * `not_sent`: never sent because the batch stopped earlier, or because its chunk's connection
-  failed before anything was sent; `BatchReport.remaining()` lists these items in input order,
-  ready to resume with.
+  failed before anything was sent.
+
+`BatchReport.remaining()` lists, in input order, what to send again to resume once the cause
+is fixed: every `not_sent` item, plus the items of a chunk the server refused as a whole with a
+documented code that does not blame their data (`RejectedItem.resend`, e.g. Huawei 0200007
+"campaign does not exist": the call had no effect, the items themselves are fine). Items
+rejected for their own data, and items whose chunk was refused with an undocumented code or a
+bare HTTP error (meaning unknown), are left out: resending them unchanged cannot help, or could
+duplicate an effect.
 
 A data error (`is_data_error(error)`: the vendor blames this chunk's own data) rejects that
 chunk and the batch goes on. Any other `ApiError`, a `TransportError` or a `ResponseError`
@@ -62,6 +69,9 @@ class BatchItem(Generic[T]):
 
 @dataclass(frozen=True)
 class RejectedItem(Generic[T]):
+    """A refused item. `resend` is True when the refusal was not about this item (a documented,
+    non-data vendor code on its whole chunk): `BatchReport.remaining()` then includes it."""
+
     index: int
     item: T
     code: str | None
@@ -70,6 +80,7 @@ class RejectedItem(Generic[T]):
     chunk: int | None = None
     violations: tuple[Violation, ...] = ()
     error: Exception | None = field(default=None, compare=False, repr=False)
+    resend: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,8 +136,11 @@ class BatchReport(Generic[T, R]):
         return len(self.accepted) == self.total
 
     def remaining(self) -> list[T]:
-        """The items to send again to resume: `not_sent`, in input order."""
-        return [entry.item for entry in sorted(self.not_sent, key=lambda e: e.index)]
+        """The items to send again to resume, in input order: every `not_sent` item and every
+        rejected item marked `resend` (its chunk was refused for a reason that is not its data)."""
+        entries: list[NotSentItem[T] | RejectedItem[T]] = [*self.not_sent]
+        entries.extend(r for r in self.rejected if r.resend)
+        return [entry.item for entry in sorted(entries, key=lambda e: e.index)]
 
     def summary(self) -> str:
         client = sum(1 for r in self.rejected if r.source == "client")
@@ -204,11 +218,13 @@ class _Builder(Generic[T, R]):
             return "rejected"
         if isinstance(error, ApiError):
             message = error.message or str(error)
+            data_error = is_data_error(error)
+            resend = not data_error and error.documented
             self.rejected.extend(
-                RejectedItem(i, item, error.raw_code, message, "server", number, (), error)
+                RejectedItem(i, item, error.raw_code, message, "server", number, (), error, resend)
                 for i, item in chunk
             )
-            if not is_data_error(error):
+            if not data_error:
                 self._stop(error)
             return "rejected"
         self._stop(error)

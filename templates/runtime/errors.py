@@ -105,7 +105,8 @@ class ApiError(OutboundError):
 
     @property
     def documented(self) -> bool:
-        return not isinstance(self.code, str)
+        """True when the code is one the documents list (an `ErrorCode` member)."""
+        return isinstance(self.code, enum.Enum)
 
     @property
     def is_data_error(self) -> bool:
@@ -113,8 +114,8 @@ class ApiError(OutboundError):
         return self.raw_code in self.data_codes
 
     def _describe(self) -> str:
-        code = self.code
-        text = self.raw_code if isinstance(code, str) else f"{self.raw_code} {code.name}"
+        code = self.code  # a StrEnum member is also a str: test for the enum
+        text = f"{self.raw_code} {code.name}" if isinstance(code, enum.Enum) else self.raw_code
         if self.message:
             text += f": {self.message}"
         details = []

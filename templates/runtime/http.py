@@ -38,6 +38,7 @@ import httpx
 
 from .errors import ApiError, ResponseError, TransportError, Violation
 from .pointer import MISSING, resolve, with_value
+from .pointer import split as split_pointer
 
 __all__ = [
     "AsyncCore",
@@ -64,6 +65,9 @@ _NEVER_CONNECTED: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
 )
+
+
+_URL_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True)
@@ -172,8 +176,18 @@ class BodyTokenAuth(Auth):
             raise ValueError("pointer must name a member of the body, e.g. '/token'")
         self._token = token
         self.pointer = pointer
+        tokens = split_pointer(pointer)
+        self._top_level: str | None = tokens[0] if len(tokens) == 1 else None
 
     def prepare_body(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A copy of `body` with the token set; a top-level token becomes the *first* member.
+
+        The documents always write `{"token": ..., "data": ...}`; some PHP back ends read the
+        raw body in order, so the token leads as in the examples.
+        """
+        if self._top_level is not None:
+            rest = {k: v for k, v in body.items() if k != self._top_level}
+            return {self._top_level: self._token, **rest}
         return with_value(body, self.pointer, self._token)
 
     def __repr__(self) -> str:
@@ -272,6 +286,7 @@ class _CoreBase:
         self._clock = clock
         self._jitter = jitter
         self._last_done: dict[str, float] = {}
+        self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.base_url!r}, auth={self.auth!r})"
@@ -279,7 +294,20 @@ class _CoreBase:
     # -- request ------------------------------------------------------------------------------
 
     def url_for(self, op: Operation, path_params: Mapping[str, object]) -> httpx.URL:
-        """The full URL: base URL + path with percent-encoded parameters + fixed query."""
+        """The full URL: base URL + path with percent-encoded parameters + fixed query.
+
+        Cached per operation and parameters: parsing a URL costs more than validating a small
+        body, and a client calls the same few campaigns over and over.
+        """
+        key = (op.id, tuple(sorted((k, _path_text(v)) for k, v in path_params.items())))
+        url = self._urls.get(key)
+        if url is None:
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            url = self._urls[key] = self._build_url(op, path_params)
+        return url
+
+    def _build_url(self, op: Operation, path_params: Mapping[str, object]) -> httpx.URL:
         names = _PATH_PARAM.findall(op.path)
         unknown = sorted(set(path_params) - set(names))
         if unknown:
@@ -291,8 +319,10 @@ class _CoreBase:
         def substitute(match: re.Match[str]) -> str:
             return quote(_path_text(path_params[match.group(1)]), safe="")
 
-        url = httpx.URL(self.base_url + _PATH_PARAM.sub(substitute, op.path))
-        return url.copy_merge_params(dict(op.query)) if op.query else url
+        target = self.base_url + _PATH_PARAM.sub(substitute, op.path)
+        if op.query:
+            target += "?" + _query_text(op.query)
+        return httpx.URL(target)
 
     def encode(self, body: dict[str, Any]) -> bytes:
         return encode_json(self.auth.prepare_body(body))
@@ -326,12 +356,20 @@ class _CoreBase:
         )
 
     def _may_retry_transport(self, exc: httpx.TransportError, attempt: int) -> bool:
-        return isinstance(exc, _NEVER_CONNECTED) and attempt <= self.max_retries
+        """Only a connection that was never established, and not a refused certificate: a
+        certificate fails the same way every time, so retrying it only delays the error."""
+        return (
+            isinstance(exc, _NEVER_CONNECTED)
+            and not _certificate_refused(exc)
+            and attempt <= self.max_retries
+        )
 
     def _may_retry_api(self, error: ApiError, attempt: int) -> bool:
         return error.retryable and attempt <= self.max_retries
 
     def _log(self, op: Operation, url: httpx.URL, outcome: object, started: float) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check
+            return
         logger.debug(
             "%s %s %s -> %s in %.3fs",
             op.id,
@@ -398,6 +436,37 @@ class _CoreBase:
             return body
         retryable = True if code in envelope.retryable else None
         raise self.api_error(code, message, request_id, status, body, raw, retryable)
+
+
+_QUERY_SAFE = "/:@"
+"""Kept as is in a fixed query besides the unreserved characters (RFC 3986 allows them there).
+Everything else is percent-encoded, `=`, `&`, `;`, `+`, `?` and `#` included, so a value can
+neither split nor end the query whichever convention the server follows."""
+
+
+def _query_text(query: Mapping[str, str]) -> str:
+    """The fixed query as the documents write it: `r=groupcall/task-list`, not `%2F`.
+
+    Only characters that would change the query's meaning are percent-encoded. A signer that
+    covers the query (Huawei auth-v2) re-encodes every name and value canonically, so the
+    signature is the same whichever form travels.
+    """
+    return "&".join(
+        f"{quote(name, safe=_QUERY_SAFE)}={quote(value, safe=_QUERY_SAFE)}"
+        for name, value in query.items()
+    )
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """True when the TLS handshake failed on certificate verification (anywhere in the chain)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _path_text(value: object) -> str:

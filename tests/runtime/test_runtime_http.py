@@ -135,7 +135,7 @@ def test_json_encoding_path_params_and_query() -> None:
     assert body == OK and response.status_code == 200
     request = seen[0]
     assert request.method == "POST"
-    assert request.url.raw_path == b"/a/a%2Fb%20c/b?r=groupcall%2Ftask-list"
+    assert request.url.raw_path == b"/a/a%2Fb%20c/b?r=groupcall/task-list"
     assert request.content == '{"name":"张三","n":[1,2]}'.encode()
     assert request.headers["Content-Type"] == "application/json; charset=UTF-8"
     with pytest.raises(ValueError, match="missing path parameters"):

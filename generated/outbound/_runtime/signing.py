@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
-from urllib.parse import quote_from_bytes, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
 
 import httpx
 
@@ -47,9 +48,20 @@ AUTH_V2_SIGNED_HEADERS: Final[tuple[str, ...]] = ("content-length", "content-typ
 _AUTH_V2_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 
 
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_PERCENT: Final[list[str]] = [
+    chr(byte) if byte in _UNRESERVED else f"%{byte:02X}" for byte in range(256)
+]
+
+
 def _encode(data: bytes) -> str:
-    """RFC 3986 percent-encoding: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other byte %XX."""
-    return quote_from_bytes(data, safe="")
+    """RFC 3986 percent-encoding: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other byte %XX.
+
+    Equal to `urllib.parse.quote_from_bytes(data, safe="")` but faster on the request body,
+    which is signed on every call: latin-1 turns each byte into one code point below 256, and
+    str.translate looks each one up in a 256-entry table in C.
+    """
+    return data.decode("latin-1").translate(_PERCENT)
 
 
 def _auth_v2_time(now: datetime | None) -> str:
@@ -70,16 +82,22 @@ def _host_of(url: httpx.URL) -> str:
     return url.netloc.decode("ascii")
 
 
-def _canonical_uri(url: httpx.URL) -> str:
-    raw_path = url.raw_path.split(b"?", 1)[0]
+@functools.lru_cache(maxsize=256)
+def _canonical_target(raw_path: bytes, query: bytes) -> tuple[str, str]:
+    """Canonical URI and query; cached, since a client signs the same few URLs again and again."""
+    return _canonical_uri(raw_path), _canonical_query(query)
+
+
+def _canonical_uri(raw_path_and_query: bytes) -> str:
+    raw_path = raw_path_and_query.split(b"?", 1)[0]
     if not raw_path:
         return "/"
     return "/".join(_encode(unquote_to_bytes(segment)) for segment in raw_path.split(b"/"))
 
 
-def _canonical_query(url: httpx.URL) -> str:
+def _canonical_query(query: bytes) -> str:
     pairs: list[tuple[str, str]] = []
-    for part in url.query.split(b"&"):
+    for part in query.split(b"&"):
         if not part:
             continue
         name, _, value = part.partition(b"=")
@@ -106,11 +124,12 @@ def huawei_auth_v2_canonical_request(
         if name not in lowered:
             raise ValueError(f"signed header {name!r} is missing from the request")
         lines.append(f"{name}:{lowered[name].strip()}")
+    uri, query = _canonical_target(url.raw_path, url.query)
     return "\n".join(
         [
             method.upper(),
-            _canonical_uri(url),
-            _canonical_query(url),
+            uri,
+            query,
             "\n".join(lines),
             _encode(body),
         ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -123,7 +124,7 @@ class _Operations:
 
 
 class Client(_Operations):
-    "Synchronous client of Cloud call-center speech open API — create an automatic outbound-call task.\n\nRequests carry appId, timestamp and an SHA256withRSA sign header (see RsaSha256Signer; needs the rsa extra: cryptography).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue, False or the path of a CA bundle; transport is an httpx transport (for tests)."
+    "Synchronous client of Cloud call-center speech open API — create an automatic outbound-call task.\n\nRequests carry appId, timestamp and an SHA256withRSA sign header (see RsaSha256Signer; needs the rsa extra: cryptography).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an\nssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never\nestablished and documented throttling codes are retried (max_retries, exponential backoff\nwith jitter); nothing is resent once it may have reached the server. Close the client, or\nuse it as a context manager, to release its connections."
 
     _core: _http.SyncCore
 
@@ -134,7 +135,7 @@ class Client(_Operations):
         app_id: str,
         private_key_pem: str | bytes,
         timeout: float | httpx.Timeout = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
@@ -210,7 +211,7 @@ class Client(_Operations):
 
 
 class AsyncClient(_Operations):
-    "Asynchronous client of Cloud call-center speech open API — create an automatic outbound-call task.\n\nRequests carry appId, timestamp and an SHA256withRSA sign header (see RsaSha256Signer; needs the rsa extra: cryptography).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue, False or the path of a CA bundle; transport is an httpx transport (for tests)."
+    "Asynchronous client of Cloud call-center speech open API — create an automatic outbound-call task.\n\nRequests carry appId, timestamp and an SHA256withRSA sign header (see RsaSha256Signer; needs the rsa extra: cryptography).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an\nssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never\nestablished and documented throttling codes are retried (max_retries, exponential backoff\nwith jitter); nothing is resent once it may have reached the server. Close the client, or\nuse it as a context manager, to release its connections."
 
     _core: _http.AsyncCore
 
@@ -221,7 +222,7 @@ class AsyncClient(_Operations):
         app_id: str,
         private_key_pem: str | bytes,
         timeout: float | httpx.Timeout = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,

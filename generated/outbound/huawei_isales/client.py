@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import Any, Self, TypeVar
 
@@ -150,12 +151,13 @@ class _Operations:
             for name in ("sessionId", "called", "customField", "recycleTime")
         ):
             raise ConfirmationRequired(
-                "delete_call_data names none of sessionId, called, customField, recycleTime, which could select every record; pass confirm_delete_all=True if that is what you mean"
+                "delete_call_data names none of sessionId, called, customField, recycleTime, which could select every record; pass confirm_delete_all=True if that is what you mean",
+                argument="confirm_delete_all",
             )
 
 
 class Client(_Operations):
-    "Synchronous client of Huawei CC-iSales — add and delete outbound numbers of a campaign.\n\nRequests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue, False or the path of a CA bundle; transport is an httpx transport (for tests)."
+    "Synchronous client of Huawei CC-iSales — add and delete outbound numbers of a campaign.\n\nRequests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an\nssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never\nestablished and documented throttling codes are retried (max_retries, exponential backoff\nwith jitter); nothing is resent once it may have reached the server. Close the client, or\nuse it as a context manager, to release its connections."
 
     _core: _http.SyncCore
 
@@ -166,7 +168,7 @@ class Client(_Operations):
         access_key: str,
         secret_key: str,
         timeout: float | httpx.Timeout = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
@@ -224,7 +226,7 @@ class Client(_Operations):
         call_data_list: Iterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
-        "Send every item in calls of at most 20, paced as documented; the report accounts for\neach input item: accepted, rejected (with the code and message), not sent (after a\nfatal error, with the reason; `remaining()` resumes) or unknown (sent, outcome not\nknown)."
+        "Send every item in calls of at most 20, paced as documented; the report accounts for\neach input item: accepted, rejected (with the code and message), not sent (after a\nfatal error, with the reason) or unknown (sent, outcome not known). `remaining()` lists\nwhat to send again to resume: the items not sent plus those of a chunk refused for a\nreason that is not their data. `progress` is called after each chunk."
 
         def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
             return self.add_call_data(
@@ -282,7 +284,7 @@ class Client(_Operations):
 
 
 class AsyncClient(_Operations):
-    "Asynchronous client of Huawei CC-iSales — add and delete outbound numbers of a campaign.\n\nRequests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue, False or the path of a CA bundle; transport is an httpx transport (for tests)."
+    "Asynchronous client of Huawei CC-iSales — add and delete outbound numbers of a campaign.\n\nRequests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer).\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an\nssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never\nestablished and documented throttling codes are retried (max_retries, exponential backoff\nwith jitter); nothing is resent once it may have reached the server. Close the client, or\nuse it as a context manager, to release its connections."
 
     _core: _http.AsyncCore
 
@@ -293,7 +295,7 @@ class AsyncClient(_Operations):
         access_key: str,
         secret_key: str,
         timeout: float | httpx.Timeout = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
@@ -351,7 +353,7 @@ class AsyncClient(_Operations):
         call_data_list: Iterable[_models.CallData] | AsyncIterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
-        "Send every item in calls of at most 20, paced as documented; the report accounts for\neach input item: accepted, rejected (with the code and message), not sent (after a\nfatal error, with the reason; `remaining()` resumes) or unknown (sent, outcome not\nknown)."
+        "Send every item in calls of at most 20, paced as documented; the report accounts for\neach input item: accepted, rejected (with the code and message), not sent (after a\nfatal error, with the reason) or unknown (sent, outcome not known). `remaining()` lists\nwhat to send again to resume: the items not sent plus those of a chunk refused for a\nreason that is not their data. `progress` is called after each chunk."
 
         async def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
             return await self.add_call_data(

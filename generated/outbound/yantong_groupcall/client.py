@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
@@ -284,7 +285,7 @@ class _Operations:
 
 
 class Client(_Operations):
-    "Synchronous client of Yantong group-call (群呼) API — tasks, data batches, uploads, call records and result callbacks.\n\nThe token travels inside the JSON body at /token.\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue, False or the path of a CA bundle; transport is an httpx transport (for tests)."
+    "Synchronous client of Yantong group-call (群呼) API — tasks, data batches, uploads, call records and result callbacks.\n\nThe token travels inside the JSON body at /token.\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an\nssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never\nestablished and documented throttling codes are retried (max_retries, exponential backoff\nwith jitter); nothing is resent once it may have reached the server. Close the client, or\nuse it as a context manager, to release its connections."
 
     _core: _http.SyncCore
 
@@ -294,7 +295,7 @@ class Client(_Operations):
         *,
         token: str,
         timeout: float | httpx.Timeout = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
@@ -436,7 +437,7 @@ class Client(_Operations):
 
 
 class AsyncClient(_Operations):
-    "Asynchronous client of Yantong group-call (群呼) API — tasks, data batches, uploads, call records and result callbacks.\n\nThe token travels inside the JSON body at /token.\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue, False or the path of a CA bundle; transport is an httpx transport (for tests)."
+    "Asynchronous client of Yantong group-call (群呼) API — tasks, data batches, uploads, call records and result callbacks.\n\nThe token travels inside the JSON body at /token.\n\nvalidate=True checks every request before sending and every response after; verify is\nTrue (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an\nssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never\nestablished and documented throttling codes are retried (max_retries, exponential backoff\nwith jitter); nothing is resent once it may have reached the server. Close the client, or\nuse it as a context manager, to release its connections."
 
     _core: _http.AsyncCore
 
@@ -446,7 +447,7 @@ class AsyncClient(_Operations):
         *,
         token: str,
         timeout: float | httpx.Timeout = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,

@@ -1,0 +1,278 @@
+"""`callgen validate`, `callgen schema`, --help and --version, run as a user runs them.
+
+Each command runs in a subprocess (`python -m generator`), so what is checked is the exit status
+and the text a user sees: 0 fine, 1 findings, 2 usage error; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import __version__
+from generator.spec import load_specs
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT / "generated" / "outbound"
+
+
+def callgen(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    # no .pyc files in generated/ (tests never write there)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        input=data if data is not None else b"",
+        capture_output=True,
+        timeout=120,
+    )
+    out, err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    assert "Traceback" not in err, err
+    return proc.returncode, out, err
+
+
+@pytest.fixture(scope="module")
+def examples() -> dict[tuple[str, str, str], Any]:
+    """(service, operation or callback, example name) → body, from the specs themselves."""
+    found = {}
+    for s in load_specs(ROOT / "specs"):
+        for op in s.operations:
+            for ex in op.examples:
+                found[(s.name, op.id, ex.name)] = ex.body
+        for cb in s.callbacks:
+            for ex in cb.examples:
+                found[(s.name, cb.name, ex.name)] = ex.body
+    return found
+
+
+def write_json(path: Path, body: Any) -> str:
+    path.write_text(json.dumps(body, ensure_ascii=False), "utf-8")
+    return str(path)
+
+
+# -- validate ----------------------------------------------------------------------------------
+
+
+def test_valid_request_from_a_file(tmp_path: Path, examples: dict[Any, Any]) -> None:
+    body = examples[("huawei_isales", "add_call_data", "doc_request")]
+    code, out, err = callgen(
+        "validate", "huawei_isales", "add_call_data", write_json(tmp_path / "b.json", body)
+    )
+    assert (code, out, err) == (0, "", "")
+
+
+def test_valid_request_from_stdin(examples: dict[Any, Any]) -> None:
+    body = examples[("quanshi_event", "create_event_call", "doc_request")]
+    code, out, _ = callgen(
+        "validate", "quanshi_event", "create_event_call", "-", stdin=json.dumps(body)
+    )
+    assert (code, out) == (0, "")
+
+
+def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
+    response = examples[("yantong_groupcall", "list_tasks", "doc_response")]
+    code, out, _ = callgen(
+        "validate", "yantong_groupcall", "list_tasks", "-", "--response", stdin=json.dumps(response)
+    )
+    assert (code, out) == (0, "")
+    callback = examples[("yantong_groupcall", "call_result", "doc_callback")]
+    code, out, _ = callgen(
+        "validate",
+        "yantong_groupcall",
+        "call_result",
+        "-",
+        "--callback",
+        stdin=json.dumps(callback),
+    )
+    assert (code, out) == (0, "")
+
+
+def test_violations_one_per_line(tmp_path: Path, examples: dict[Any, Any]) -> None:
+    body = dict(examples[("huawei_isales", "add_call_data", "doc_request")])
+    body["surprise"] = 1
+    body["callDataList"] = "not a list"
+    code, out, err = callgen(
+        "validate", "huawei_isales", "add_call_data", write_json(tmp_path / "b.json", body)
+    )
+    assert code == 1 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert any(line.startswith("/surprise: ") and "[unknown_field" in line for line in lines)
+    assert any(line.startswith("/callDataList: ") and "[type" in line for line in lines)
+
+
+def test_the_documents_own_broken_example_is_reported(examples: dict[Any, Any]) -> None:
+    """The dezhu example sends 1 for a Boolean (see the spec's expect_violations)."""
+    body = examples[("dezhu_speech", "create_outbound_task", "doc_request")]
+    code, out, _ = callgen(
+        "validate", "dezhu_speech", "create_outbound_task", "-", stdin=json.dumps(body)
+    )
+    assert code == 1
+    assert "/strategyDisplaySwitch: " in out and "[type" in out
+
+
+def test_violations_as_json(examples: dict[Any, Any]) -> None:
+    body = dict(examples[("huawei_isales", "add_call_data", "doc_request")])
+    body["callDataList"] = [{"called": "x" * 30}] * 21
+    code, out, _ = callgen(
+        "validate", "huawei_isales", "add_call_data", "-", "--json", stdin=json.dumps(body)
+    )
+    assert code == 1
+    rows = json.loads(out)
+    assert isinstance(rows, list) and rows
+    for row in rows:
+        assert set(row) == {"path", "rule", "code", "message"}
+    rules = {(r["path"], r["rule"], r["code"]) for r in rows}
+    assert ("/callDataList", "max_items", "0200029") in rules
+    assert ("/callDataList/0/called", "max_length", "02000003") in rules
+
+
+def test_json_output_of_a_valid_body_is_an_empty_list(examples: dict[Any, Any]) -> None:
+    body = examples[("huawei_isales", "delete_call_data", "doc_response")]
+    code, out, _ = callgen(
+        "validate",
+        "huawei_isales",
+        "delete_call_data",
+        "-",
+        "--response",
+        "--json",
+        stdin=json.dumps(body),
+    )
+    assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize("body", ["[]", '"text"', "null", "3"])
+def test_a_body_that_is_not_an_object_is_a_violation(body: str) -> None:
+    code, out, _ = callgen("validate", "quanshi_event", "create_event_call", "-", stdin=body)
+    assert code == 1
+    assert out.startswith("(body): ") and "[type" in out
+
+
+def test_non_ascii_text_survives(tmp_path: Path, examples: dict[Any, Any]) -> None:
+    body = dict(examples[("yantong_groupcall", "add_batch", "doc_request")])
+    body["未知"] = "值"
+    code, out, _ = callgen(
+        "validate", "yantong_groupcall", "add_batch", write_json(tmp_path / "b.json", body)
+    )
+    assert code == 1 and "/未知: " in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nosuch", "op", "-"], "unknown service 'nosuch'; known: "),
+        (["huawei_isales", "nosuch", "-"], "no request named 'nosuch'; known: add_call_data"),
+        (["huawei_isales", "nosuch", "-", "--response"], "no response named 'nosuch'"),
+        (["yantong_groupcall", "list_tasks", "-", "--callback"], "known: call_result"),
+        (["huawei_isales", "add_call_data", "/no/such/file.json"], "cannot read /no/such/file"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_helpful_message(args: list[str], message: str) -> None:
+    code, out, err = callgen("validate", *args, stdin="{}")
+    assert code == 2 and out == ""
+    assert message in err
+    assert err.startswith("callgen validate: ")
+
+
+@pytest.mark.parametrize("raw", [b"{", b"", b"\xff\xfe\x00garbage", b"{'single': 1}"])
+def test_bad_json_exits_2(raw: bytes) -> None:
+    code, out, err = callgen("validate", "huawei_isales", "add_call_data", "-", stdin=raw)
+    assert code == 2 and out == ""
+    assert "is not JSON" in err
+
+
+def test_response_and_callback_exclude_each_other() -> None:
+    code, _, err = callgen("validate", "a", "b", "-", "--response", "--callback")
+    assert code == 2 and "not allowed with argument" in err
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "name", "kind"),
+    [
+        ("huawei_isales", "add_call_data", None),
+        ("huawei_isales", "add_call_data", "response"),
+        ("yantong_groupcall", "call_result", "callback"),
+        ("dezhu_speech", "create_outbound_task", None),
+    ],
+)
+def test_schema_prints_the_emitted_json_schema(service: str, name: str, kind: str | None) -> None:
+    import jsonschema
+
+    code, out, err = callgen("schema", service, name, *([f"--{kind}"] if kind else []))
+    assert code == 0 and err == ""
+    printed = json.loads(out)
+    # outbound.<service>.schema(name, kind) reads exactly this file
+    shipped = SCHEMAS / service / "schemas" / f"{name}.{kind or 'request'}.json"
+    assert printed == json.loads(shipped.read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(printed)
+    assert "[" not in out.splitlines()[0]  # a pretty-printed object, not a one-liner list
+
+
+def test_schema_equals_the_package_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # no .pyc in generated/
+    import importlib
+
+    module = importlib.import_module("outbound.quanshi_event")
+    code, out, _ = callgen("schema", "quanshi_event", "create_event_call", "--response")
+    assert code == 0
+    assert json.loads(out) == module.schema("create_event_call", "response")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nosuch", "x"], "unknown service"),
+        (["huawei_isales", "nosuch"], "no request named 'nosuch'"),
+        (["huawei_isales", "add_call_data", "--callback"], "no callback named 'add_call_data'"),
+    ],
+)
+def test_schema_usage_errors(args: list[str], message: str) -> None:
+    code, out, err = callgen("schema", *args)
+    assert code == 2 and out == "" and message in err
+
+
+# -- help and version --------------------------------------------------------------------------
+
+
+def test_help_lists_every_command() -> None:
+    code, out, _ = callgen("--help")
+    assert code == 0
+    for command in ("generate", "check", "validate", "schema"):
+        assert command in out
+
+
+@pytest.mark.parametrize("command", ["generate", "check", "validate", "schema"])
+def test_each_command_has_help(command: str) -> None:
+    code, out, _ = callgen(command, "--help")
+    assert code == 0 and out.startswith("usage: callgen " + command)
+
+
+def test_version() -> None:
+    code, out, _ = callgen("--version")
+    assert (code, out) == (0, f"callgen {__version__}\n")
+
+
+def test_console_script_version() -> None:
+    script = Path(sys.executable).with_name("callgen")
+    proc = subprocess.run(
+        [str(script), "--version"], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0 and proc.stdout == f"callgen {__version__}\n"
+
+
+@pytest.mark.parametrize("args", [[], ["frobnicate"], ["validate"], ["schema", "x"]])
+def test_usage_mistakes_exit_2(args: list[str]) -> None:
+    code, _, err = callgen(*args)
+    assert code == 2 and "usage: callgen" in err
