@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -114,7 +115,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
             f"{prefix}/__init__.py",
             "service_init.py.j2",
             model_names=model_names,
-            exported=sorted(exported, key=isort_key),
+            exported=sorted(exported, key=all_key),
             operations=operations,
             **context,
         )
@@ -150,10 +151,35 @@ SERVICE_API = [
 ]
 
 
-def isort_key(name: str) -> tuple[int, str]:
-    """isort's order: CONSTANTS, then Classes, then functions; so ruff finds nothing to move."""
-    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-    return (kind, name)
+def isort_key(
+    name: str,
+) -> tuple[int, tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]:
+    """ruff's order of imported names (I001): CONSTANTS (two or more characters), then Classes,
+    then functions; each case-insensitively, then by case, in natural order (`A2` before `A10`)."""
+    return (_member_kind(name), _natural(name.lower()), _natural(name))
+
+
+def all_key(name: str) -> tuple[int, tuple[tuple[int, int, str], ...]]:
+    """ruff's order of `__all__` (RUF022): the same kinds, then natural order, case first."""
+    return (_member_kind(name), _natural(name))
+
+
+def _member_kind(name: str) -> int:
+    return 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+
+
+def _natural(name: str) -> tuple[tuple[int, int, str], ...]:
+    """natord's order: digit runs by value, but left-aligned (as decimals) when one starts with
+    0; digits before letters and _, as in ASCII; other characters by code point."""
+    key = []
+    for run in re.findall(r"[0-9]+|[^0-9]", name):
+        if not "0" <= run[0] <= "9":
+            key.append((1, 0, run))
+        elif run.startswith("0"):
+            key.append((0, 0, run))
+        else:
+            key.append((0, len(run), run))
+    return tuple(key)
 
 
 class OutputError(Exception):
@@ -196,7 +222,9 @@ def write(files: dict[str, bytes], out: Path) -> None:
             try:
                 old.rename(out)
             except OSError as exc:
-                raise OutputError(f"could not put the previous output back; it is in {old}") from exc
+                raise OutputError(
+                    f"could not put the previous output back; it is in {old}"
+                ) from exc
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -235,6 +263,8 @@ def drift(expected: dict[str, bytes], out: Path, context_lines: int = 3) -> list
                 lineterm="",
             )
             lines = list(diff)
-            shown = lines[:40] + ([f"... {len(lines) - 40} more diff lines"] if len(lines) > 40 else [])
+            shown = lines[:40] + (
+                [f"... {len(lines) - 40} more diff lines"] if len(lines) > 40 else []
+            )
             problems.append(f"stale: {out / name}\n" + "\n".join(shown))
     return problems

@@ -27,7 +27,7 @@ Credentials (without them the simulator runs in open mode and says so on stderr)
                      token in the body, one of --token; open mode accepts any non-empty token.
 
 Codes the simulator answers:
-  huawei_isales      0200001 body not JSON; 02000001 missing/empty/unknown field; 02000002 bad
+  huawei_isales      0200001 body not JSON or unknown field; 02000001 missing/empty field; 02000002 bad
                      characters; 02000003 too long; 02000006 wrong type; 02000007 bad value or
                      range; 02000008 path parameter not an integer; 02000009 recycleType without
                      recycleTime; 0200029 over 20 numbers; 0200018 duplicate numbers (in the call,

@@ -360,12 +360,15 @@ def explained_problems(spec: dict[str, Any]) -> set[str]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Quotes number-like strings: the loader rejects a plain `1e100` (a string in YAML 1.1, a
-    number in 1.2) as ambiguous, even where PyYAML's own dumper leaves it plain."""
+    """Double-quotes two kinds of string PyYAML's dumper gets wrong for us: number-like ones
+    (the loader rejects a plain `1e100`, a string in YAML 1.1 but a number in 1.2, as
+    ambiguous) and those with NEL (U+0085), which PyYAML single-quotes and reads back as a
+    space."""
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = '"' if re.fullmatch(r"[-+]?[0-9._]*[0-9][0-9._]*([eE][-+]?[0-9]+)?", value) else None
+    numeric = re.fullmatch(r"[-+]?[0-9._]*[0-9][0-9._]*([eE][-+]?[0-9]+)?", value)
+    style = '"' if numeric or "\x85" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -580,3 +583,35 @@ def test_snake_always_gives_a_safe_ascii_identifier(name: str) -> None:
     assert py.isidentifier() and py.isascii()
     assert not keyword.iskeyword(py)
     assert pascal(name).isidentifier() and pascal(name)[:1].isupper()
+
+
+identifier = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda s: not keyword.iskeyword(s)
+)
+
+
+@settings(deadline=None, max_examples=3, database=None)
+@given(
+    st.lists(st.lists(identifier, min_size=2, max_size=8, unique=True), min_size=80, max_size=80)
+)
+def test_import_and_all_order_is_rufs(
+    tmp_path_factory: pytest.TempPathFactory, groups: list[list[str]]
+) -> None:
+    """Exports are sorted as ruff's I001 and RUF022 sort them, digits and case included."""
+    folder = tmp_path_factory.mktemp("order")
+    (folder / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["I", "RUF022"]\n', "utf-8")
+    (folder / "m.py").write_text("", "utf-8")
+    for i, names in enumerate(groups):
+        imports = "".join(f"    {n},\n" for n in sorted(names, key=generate.isort_key))
+        exports = "".join(f"    {n!r},\n" for n in sorted(names, key=generate.all_key))
+        source = f"from .m import (\n{imports})\n\n__all__ = [\n{exports}]\n"
+        (folder / f"c{i}.py").write_text(source, "utf-8")
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert ruff.returncode == 0, ruff.stdout

@@ -8,16 +8,18 @@ For every (service, operation or callback, kind) of the generated package `outbo
     JSON Schema accepts them, and our validator finds nothing but violations of the rules JSON
     Schema cannot express (`x-max-bytes`, `x-must-match`, `x-unique-by`,
     `x-integer-string-bounds`), each on a node that carries that keyword;
-(c) single-field mutations of valid bodies (every mutation of every valid spec example, and
-    drawn mutations of the generated bodies): same verdict for every rule JSON Schema
-    expresses, and each JSON Schema error has one of our violations at its path, an ancestor or
-    a descendant (and the other way round).
+(c) single-field mutations (every mutation of every spec example, and drawn mutations of each
+    generated body): same verdict for every rule JSON Schema expresses, and each JSON Schema
+    error has one of our violations for the same kind of rule at its path, an ancestor or a
+    descendant (and the other way round; a wrong type at the very path explains every other
+    keyword there, since ours checks a value's rules only once its type is right).
 
 The JSON Schema side is `generator.emit_schema.ecma_validator`: Draft 2020-12 whose `pattern`
 means what JSON Schema says it means (ECMA-262, where `$` is the end of input). The plain
 `jsonschema.Draft202012Validator` runs `pattern` through Python's `re.search`, whose `$` also
 matches just before a final "\\n": for it "80021\\n" matches `^[0-9*#]+$`. That is the only
-difference between the two (every emitted pattern is `^…$` with no other `$`), so the mutation
+difference between the two (every emitted pattern is `^…$`, with no other `$` outside a
+character class), so the mutation
 test also checks that the plain validator and the ECMA one disagree only on bodies holding a
 string that ends with "\\n" — and that our validator (which uses `fullmatch`) rejects those.
 
@@ -33,7 +35,6 @@ import functools
 import json
 import os
 import re
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,6 @@ import outbound
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.internal.conjecture import utils as _conjecture_utils
 from hypothesis_jsonschema import from_schema
 
 from generator.emit_schema import ecma_validator
@@ -56,36 +56,12 @@ RANDOM = os.environ.get("CALLGEN_AGREEMENT_RANDOM") == "1"
 Violation = outbound.Violation
 
 
-# -- hypothesis-jsonschema on current Hypothesis -----------------------------------------------
+# -- hypothesis-jsonschema speed-up ----------------------------------------------------------
 #
-# hypothesis-jsonschema 0.23.1 (the latest release) draws object properties with the old private
-# `many(...).more()` loop, which Hypothesis removed (`many` is now a context manager iterated with
-# `for _ in elements`). The adapter below gives it the old interface on top of the new one; it is
-# installed only into hypothesis_jsonschema's own module and only when `more` is missing.
-# hypothesis-jsonschema also rebuilds the strategies of every property on every draw; caching
-# them by schema (strategies are immutable) makes generation about ten times faster.
-
-
-class _ManyWithMore:
-    def __init__(self, data: Any, **kwargs: Any) -> None:
-        self._many = _conjecture_utils.many(data, **kwargs)
-        self._many.__enter__()
-        self._iter = iter(self._many)
-
-    def more(self) -> bool:
-        try:
-            next(self._iter)
-        except StopIteration:
-            self._many.__exit__(None, None, None)
-            return False
-        return True
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-if not hasattr(_conjecture_utils.many, "more"):
-    _hjs.cu = types.SimpleNamespace(many=_ManyWithMore)  # type: ignore[attr-defined]
+# hypothesis-jsonschema rebuilds the strategies of every property on every draw; caching them by
+# schema (strategies are immutable) makes generation about ten times faster. It reaches into the
+# library's module, so pyproject.toml pins hypothesis-jsonschema exactly (and Hypothesis below
+# 6.170.10, whose removal of `many.more()` that release of hypothesis-jsonschema still uses).
 
 
 def _cached(function: Any) -> Any:
@@ -434,7 +410,8 @@ def _json_type(value: Any) -> str:
         return "boolean"
     if isinstance(value, (int, float)):
         return "number"
-    return {str: "string", list: "array", dict: "object"}[type(value)]
+    names: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return names[type(value)]
 
 
 def _places(value: Any, tokens: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -736,3 +713,58 @@ def test_budget_was_spent() -> None:
     total = STATS["examples"] + STATS["generated"] + STATS["mutations"]
     print(f"\nagreement: {STATS} total {total}")
     assert total >= 3000
+
+
+def test_ecma_rewrite_touches_only_anchors() -> None:
+    from generator.emit_schema import _to_python
+
+    assert _to_python("^[0-9*#]+$") == "^[0-9*#]+\\Z"
+    assert _to_python("^a\\$$") == "^a\\$\\Z"  # an escaped dollar stays a dollar
+    assert _to_python("[$]") == "[$]" and _to_python("[^]$]$") == "[^]$]\\Z"
+    assert _to_python("[`~!@#$%\\^&*]") == "[`~!@#$%\\^&*]"
+
+
+_ALTERNATION_SPEC = """\
+callgen: 1
+service: alt
+title: A pattern with a top-level alternation
+sources:
+  "900": {file: alt.txt, title: Alt}
+base_url: {documented: null, source: "900"}
+auth: {scheme: body_token, body_field: /token, source: "900"}
+envelope: {code: /code, message: /msg, success: [0], source: "900"}
+error_codes:
+  - {code: "0", name: SUCCESS, success: true, texts: [{source: "900", text: ok}]}
+operations:
+  op:
+    summary: Alt
+    source: "900"
+    method: POST
+    path: /op
+    creates: false
+    request:
+      type: object
+      source: "900"
+      properties:
+        token: {type: string, required: true, pattern: "PATTERN", source: "900"}
+    response:
+      type: object
+      source: "900"
+      properties:
+        code: {type: integer, source: "900"}
+        msg: {type: string, source: "900"}
+"""
+
+
+def test_top_level_alternation_is_refused(tmp_path: Path) -> None:
+    """`^a|b$` means "starts with a or ends with b" to JSON Schema but "a or b" to `fullmatch`:
+    the loader refuses it (write `^(?:a|b)$`), so validator and schema cannot drift apart."""
+    from generator.errors import SpecErrors
+    from generator.spec import load_service
+
+    spec = tmp_path / "alt.yaml"
+    spec.write_text(_ALTERNATION_SPEC.replace("PATTERN", "^a|b$"), "utf-8")
+    with pytest.raises(SpecErrors, match="top-level"):
+        load_service(spec)
+    spec.write_text(_ALTERNATION_SPEC.replace("PATTERN", "^(?:a|b)$"), "utf-8")
+    assert load_service(spec).name == "alt"

@@ -307,13 +307,13 @@ def enforce(
         assert sorted(got) == sorted(expected), f"{key} at {pointer}: {what}: {got}"
 
     n = 0
-    rule = {
+    rule: str = {
         "x-max-bytes": "max_bytes",
         "x-must-match": "must_match",
         "x-unique-by": "unique",
         "x-forbidden-chars": "forbidden_chars",
         "x-format": "format",
-    }.get(key)
+    }.get(key, "")
     if key == "x-max-bytes":
         for text, fits in byte_strings(value):
             check(

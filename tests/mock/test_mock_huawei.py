@@ -261,7 +261,7 @@ def test_repeat_numbers_allowed_when_configured(sim, client) -> None:
         ({"called": "1", "recycleTime": "2024-02-30 10:00:00"}, E.BAD_TIME_FORMAT),
         ({"called": "1", "recycleTime": "2024-01-01T10:00:00"}, E.BAD_TIME_FORMAT),
         ({"sessionId": "1"}, E.EMPTY_PARAMETER),
-        ({"called": "1", "colour": "red"}, E.EMPTY_PARAMETER),
+        ({"called": "1", "colour": "red"}, E.PARAMETER_ERROR),  # no documented code: 0200001
         ({"called": 123}, E.WRONG_TYPE),
     ],
 )

@@ -51,9 +51,7 @@ def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: 
     if not v.keys() <= _K1:
         for k in v:
             if k not in _K1:
-                out.append(
-                    Violation(p + "/" + _escape(k), "unknown_field", "02000001", _M2 + repr(k))
-                )
+                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
     x1 = v.get("callDataList", _MISSING)
     if x1 is _MISSING:
         out.append(Violation(p + "/callDataList", "required", "02000001", _M3))
@@ -108,9 +106,7 @@ def _check_CallData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> No
     if not v.keys() <= _K5:
         for k in v:
             if k not in _K5:
-                out.append(
-                    Violation(p + "/" + _escape(k), "unknown_field", "02000001", _M2 + repr(k))
-                )
+                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
     x1 = v.get("sessionId", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is str:
@@ -248,9 +244,7 @@ def _check_DeleteCallDataRequest_strict(v: Any, p: str, out: list[Violation], ct
     if not v.keys() <= _K14:
         for k in v:
             if k not in _K14:
-                out.append(
-                    Violation(p + "/" + _escape(k), "unknown_field", "02000001", _M2 + repr(k))
-                )
+                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
     x1 = v.get("sessionId", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is str:
@@ -353,9 +347,7 @@ def _check_AddCallDataPathParams_strict(v: Any, p: str, out: list[Violation], ct
     if not v.keys() <= _K20:
         for k in v:
             if k not in _K20:
-                out.append(
-                    Violation(p + "/" + _escape(k), "unknown_field", "02000001", _M2 + repr(k))
-                )
+                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
     x1 = v.get("vdnId", _MISSING)
     if x1 is _MISSING:
         out.append(Violation(p + "/vdnId", "required", "02000001", _M3))
@@ -390,9 +382,7 @@ def _check_DeleteCallDataPathParams_strict(v: Any, p: str, out: list[Violation],
     if not v.keys() <= _K20:
         for k in v:
             if k not in _K20:
-                out.append(
-                    Violation(p + "/" + _escape(k), "unknown_field", "02000001", _M2 + repr(k))
-                )
+                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
     x1 = v.get("vdnId", _MISSING)
     if x1 is _MISSING:
         out.append(Violation(p + "/vdnId", "required", "02000001", _M3))

@@ -20,7 +20,7 @@ class CallListEntry:
     "公司\n\nSource: 000 callList 参数说明 company."
 
     country_code: str | None = None
-    "国家码。即国际电话区号,不包含+号,00等其他字符,例如:美国(1)、中国(86)、香港(852)、台湾(886); 所有国家码参考:https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.164D-2016-PDF-C.pdf\n\nSource: 000 说明 countryCode."
+    "国家码。即国际电话区号,以小括号包含在内,不包含+号,00等其他字符,例如:美国(1)、中国(86)、香港(852)、台湾(886); 所有国家码参考:https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.164D-2016-PDF-C.pdf\n\nSource: 000 说明 countryCode."
 
     mobile: str | None = None
     "手机(手机和座机二选一,如果选择手机mobile必须传递)\n\nSource: 000 callList 参数说明 mobile."
