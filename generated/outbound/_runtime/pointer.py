@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from typing import Any, Final
 
 __all__ = ["MISSING", "escape", "join", "resolve", "split", "unescape", "with_value"]
@@ -49,10 +51,15 @@ def join(*tokens: str | int) -> str:
     return "".join("/" + escape(str(t)) for t in tokens)
 
 
+@functools.lru_cache(maxsize=256)
+def _tokens(pointer: str) -> tuple[str, ...]:
+    return tuple(split(pointer))
+
+
 def resolve(document: Any, pointer: str) -> Any:
     """The value at `pointer`, or `MISSING` when there is none (never raises on a lookup)."""
     current = document
-    for token in split(pointer):
+    for token in _tokens(pointer):  # envelope pointers are read on every response: cached
         if isinstance(current, dict):
             if token not in current:
                 return MISSING

@@ -132,197 +132,196 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
         out.append(Violation(p + "/taskExecTimes", "required", "29002", _M3))
     else:
         if type(x6) is list:
-            n7 = len(x6)
-            if n7 < 1:
+            if len(x6) < 1:
                 out.append(
                     Violation(
                         p + "/taskExecTimes",
                         "min_items",
                         "29002",
-                        "must have at least 1 item, got " + str(n7),
+                        "must have at least 1 item, got " + str(len(x6)),
                     )
                 )
-            q8 = p + "/taskExecTimes/"
-            for i9, x10 in enumerate(x6):
-                _check_ExecTimeOpenDto_strict(x10, q8 + str(i9), out, ctx)
+            q7 = p + "/taskExecTimes/"
+            for i8, x9 in enumerate(x6):
+                _check_ExecTimeOpenDto_strict(x9, q7 + str(i8), out, ctx)
         else:
             out.append(Violation(p + "/taskExecTimes", "type", "29002", _M10 + _type_name(x6)))
-    x11 = v.get("taskDesc", _MISSING)
-    if x11 is not _MISSING:
-        if type(x11) is not str:
-            out.append(Violation(p + "/taskDesc", "type", "29002", _M4 + _type_name(x11)))
-    x12 = v.get("skillSetId", _MISSING)
-    if x12 is _MISSING:
+    x10 = v.get("taskDesc", _MISSING)
+    if x10 is not _MISSING:
+        if type(x10) is not str:
+            out.append(Violation(p + "/taskDesc", "type", "29002", _M4 + _type_name(x10)))
+    x11 = v.get("skillSetId", _MISSING)
+    if x11 is _MISSING:
         out.append(Violation(p + "/skillSetId", "required", "29002", _M3))
     else:
-        if type(x12) is not str:
-            out.append(Violation(p + "/skillSetId", "type", "29002", _M4 + _type_name(x12)))
-    x13 = v.get("outboundNumberGroupId", _MISSING)
-    if x13 is _MISSING:
+        if type(x11) is not str:
+            out.append(Violation(p + "/skillSetId", "type", "29002", _M4 + _type_name(x11)))
+    x12 = v.get("outboundNumberGroupId", _MISSING)
+    if x12 is _MISSING:
         out.append(Violation(p + "/outboundNumberGroupId", "required", "29002", _M3))
     else:
-        if type(x13) is not str:
+        if type(x12) is not str:
             out.append(
-                Violation(p + "/outboundNumberGroupId", "type", "29002", _M4 + _type_name(x13))
+                Violation(p + "/outboundNumberGroupId", "type", "29002", _M4 + _type_name(x12))
             )
-    x14 = v.get("strategyDisplaySwitch", _MISSING)
-    if x14 is _MISSING:
+    x13 = v.get("strategyDisplaySwitch", _MISSING)
+    if x13 is _MISSING:
         out.append(Violation(p + "/strategyDisplaySwitch", "required", "29002", _M3))
     else:
-        if type(x14) is not bool:
+        if type(x13) is not bool:
             out.append(
-                Violation(p + "/strategyDisplaySwitch", "type", "29002", _M11 + _type_name(x14))
+                Violation(p + "/strategyDisplaySwitch", "type", "29002", _M11 + _type_name(x13))
             )
-    x15 = v.get("sendNumberStrategy", _MISSING)
-    if x15 is _MISSING:
+    x14 = v.get("sendNumberStrategy", _MISSING)
+    if x14 is _MISSING:
         out.append(Violation(p + "/sendNumberStrategy", "required", "29002", _M3))
     else:
-        if type(x15) is int or (type(x15) is float and x15.is_integer()):
-            if x15 not in _E12:
-                out.append(Violation(p + "/sendNumberStrategy", "enum", "29002", _M13 + repr(x15)))
+        if type(x14) is int or (type(x14) is float and x14.is_integer()):
+            if x14 not in _E12:
+                out.append(Violation(p + "/sendNumberStrategy", "enum", "29002", _M13 + repr(x14)))
         else:
-            out.append(Violation(p + "/sendNumberStrategy", "type", "29002", _M7 + _type_name(x15)))
-    x16 = v.get("multiplyPower", _MISSING)
-    if x16 is not _MISSING:
-        if type(x16) is int or (type(x16) is float and x16.is_integer()):
-            if x16 <= 0:
+            out.append(Violation(p + "/sendNumberStrategy", "type", "29002", _M7 + _type_name(x14)))
+    x15 = v.get("multiplyPower", _MISSING)
+    if x15 is not _MISSING:
+        if type(x15) is int or (type(x15) is float and x15.is_integer()):
+            if x15 <= 0:
                 out.append(
                     Violation(
                         p + "/multiplyPower",
                         "exclusive_minimum",
                         "29002",
-                        "must be greater than 0, got " + repr(x16),
+                        "must be greater than 0, got " + repr(x15),
                     )
                 )
         else:
-            out.append(Violation(p + "/multiplyPower", "type", "29002", _M7 + _type_name(x16)))
-    x17 = v.get("abandonmentRate", _MISSING)
-    if x17 is not _MISSING:
-        if type(x17) is int or (type(x17) is float and x17.is_integer()):
-            if x17 < 1:
+            out.append(Violation(p + "/multiplyPower", "type", "29002", _M7 + _type_name(x15)))
+    x16 = v.get("abandonmentRate", _MISSING)
+    if x16 is not _MISSING:
+        if type(x16) is int or (type(x16) is float and x16.is_integer()):
+            if x16 < 1:
                 out.append(
                     Violation(
                         p + "/abandonmentRate",
                         "minimum",
                         "29002",
-                        "must be at least 1, got " + repr(x17),
+                        "must be at least 1, got " + repr(x16),
                     )
                 )
-            if x17 > 5:
+            if x16 > 5:
                 out.append(
                     Violation(
                         p + "/abandonmentRate",
                         "maximum",
                         "29002",
-                        "must be at most 5, got " + repr(x17),
+                        "must be at most 5, got " + repr(x16),
                     )
                 )
         else:
-            out.append(Violation(p + "/abandonmentRate", "type", "29002", _M7 + _type_name(x17)))
-    x18 = v.get("maxRingingDuration", _MISSING)
-    if x18 is _MISSING:
+            out.append(Violation(p + "/abandonmentRate", "type", "29002", _M7 + _type_name(x16)))
+    x17 = v.get("maxRingingDuration", _MISSING)
+    if x17 is _MISSING:
         out.append(Violation(p + "/maxRingingDuration", "required", "29002", _M3))
     else:
-        if type(x18) is int or (type(x18) is float and x18.is_integer()):
-            if x18 < 20:
+        if type(x17) is int or (type(x17) is float and x17.is_integer()):
+            if x17 < 20:
                 out.append(
                     Violation(
                         p + "/maxRingingDuration",
                         "minimum",
                         "29002",
-                        "must be at least 20, got " + repr(x18),
+                        "must be at least 20, got " + repr(x17),
                     )
                 )
-            if x18 > 50:
+            if x17 > 50:
                 out.append(
                     Violation(
                         p + "/maxRingingDuration",
                         "maximum",
                         "29002",
-                        "must be at most 50, got " + repr(x18),
+                        "must be at most 50, got " + repr(x17),
                     )
                 )
         else:
-            out.append(Violation(p + "/maxRingingDuration", "type", "29002", _M7 + _type_name(x18)))
-    x19 = v.get("acw", _MISSING)
-    if x19 is _MISSING:
+            out.append(Violation(p + "/maxRingingDuration", "type", "29002", _M7 + _type_name(x17)))
+    x18 = v.get("acw", _MISSING)
+    if x18 is _MISSING:
         out.append(Violation(p + "/acw", "required", "29002", _M3))
     else:
-        if type(x19) is int or (type(x19) is float and x19.is_integer()):
-            if x19 < 1:
+        if type(x18) is int or (type(x18) is float and x18.is_integer()):
+            if x18 < 1:
                 out.append(
                     Violation(
-                        p + "/acw", "minimum", "29002", "must be at least 1, got " + repr(x19)
+                        p + "/acw", "minimum", "29002", "must be at least 1, got " + repr(x18)
                     )
                 )
-            if x19 > 180:
+            if x18 > 180:
                 out.append(
                     Violation(
-                        p + "/acw", "maximum", "29002", "must be at most 180, got " + repr(x19)
+                        p + "/acw", "maximum", "29002", "must be at most 180, got " + repr(x18)
                     )
                 )
         else:
-            out.append(Violation(p + "/acw", "type", "29002", _M7 + _type_name(x19)))
-    x20 = v.get("outboundPhoneGroups", _MISSING)
-    if x20 is _MISSING:
+            out.append(Violation(p + "/acw", "type", "29002", _M7 + _type_name(x18)))
+    x19 = v.get("outboundPhoneGroups", _MISSING)
+    if x19 is _MISSING:
         out.append(Violation(p + "/outboundPhoneGroups", "required", "29002", _M3))
     else:
-        if type(x20) is list:
-            n21 = len(x20)
-            if n21 < 1:
+        if type(x19) is list:
+            n20 = len(x19)
+            if n20 < 1:
                 out.append(
                     Violation(
                         p + "/outboundPhoneGroups",
                         "min_items",
                         "29002",
-                        "must have at least 1 item, got " + str(n21),
+                        "must have at least 1 item, got " + str(n20),
                     )
                 )
-            if n21 > 1:
+            if n20 > 1:
                 out.append(
                     Violation(
                         p + "/outboundPhoneGroups",
                         "max_items",
                         "29002",
-                        "must have at most 1 item, got " + str(n21),
+                        "must have at most 1 item, got " + str(n20),
                     )
                 )
-            q22 = p + "/outboundPhoneGroups/"
-            for i23, x24 in enumerate(x20):
-                _check_PhoneGroupDto_strict(x24, q22 + str(i23), out, ctx)
+            q21 = p + "/outboundPhoneGroups/"
+            for i22, x23 in enumerate(x19):
+                _check_PhoneGroupDto_strict(x23, q21 + str(i22), out, ctx)
         else:
             out.append(
-                Violation(p + "/outboundPhoneGroups", "type", "29002", _M10 + _type_name(x20))
+                Violation(p + "/outboundPhoneGroups", "type", "29002", _M10 + _type_name(x19))
             )
-    x25 = v.get("outBoundCustomers", _MISSING)
-    if x25 is _MISSING:
+    x24 = v.get("outBoundCustomers", _MISSING)
+    if x24 is _MISSING:
         out.append(Violation(p + "/outBoundCustomers", "required", "29002", _M3))
     else:
-        if type(x25) is list:
-            n26 = len(x25)
-            if n26 < 1:
+        if type(x24) is list:
+            n25 = len(x24)
+            if n25 < 1:
                 out.append(
                     Violation(
                         p + "/outBoundCustomers",
                         "min_items",
                         "29002",
-                        "must have at least 1 item, got " + str(n26),
+                        "must have at least 1 item, got " + str(n25),
                     )
                 )
-            if n26 > 1000:
+            if n25 > 1000:
                 out.append(
                     Violation(
                         p + "/outBoundCustomers",
                         "max_items",
                         "29002",
-                        "must have at most 1000 items, got " + str(n26),
+                        "must have at most 1000 items, got " + str(n25),
                     )
                 )
-            q27 = p + "/outBoundCustomers/"
-            for i28, x29 in enumerate(x25):
-                _check_CustomerDto_strict(x29, q27 + str(i28), out, ctx)
+            q26 = p + "/outBoundCustomers/"
+            for i27, x28 in enumerate(x24):
+                _check_CustomerDto_strict(x28, q26 + str(i27), out, ctx)
         else:
-            out.append(Violation(p + "/outBoundCustomers", "type", "29002", _M10 + _type_name(x25)))
+            out.append(Violation(p + "/outBoundCustomers", "type", "29002", _M10 + _type_name(x24)))
     if (
         "multiplyPower" not in v
         and (type(_t := v.get("sendNumberStrategy", _MISSING)) is int or type(_t) is float)
@@ -531,19 +530,18 @@ def _check_CustomerDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) ->
         out.append(Violation(p + "/phoneGroupVoList", "required", "29002", _M3))
     else:
         if type(x5) is list:
-            n6 = len(x5)
-            if n6 < 1:
+            if len(x5) < 1:
                 out.append(
                     Violation(
                         p + "/phoneGroupVoList",
                         "min_items",
                         "29002",
-                        "must have at least 1 item, got " + str(n6),
+                        "must have at least 1 item, got " + str(len(x5)),
                     )
                 )
-            q7 = p + "/phoneGroupVoList/"
-            for i8, x9 in enumerate(x5):
-                _check_PhoneGroupCustomerDto_strict(x9, q7 + str(i8), out, ctx)
+            q6 = p + "/phoneGroupVoList/"
+            for i7, x8 in enumerate(x5):
+                _check_PhoneGroupCustomerDto_strict(x8, q6 + str(i7), out, ctx)
         else:
             out.append(Violation(p + "/phoneGroupVoList", "type", "29002", _M10 + _type_name(x5)))
 

@@ -81,11 +81,13 @@ def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: 
             for i4, x5 in enumerate(x1):
                 if type(x5) is not dict or "called" not in x5:
                     continue
-                k7 = _unique_key(x5["called"])
+                k7 = x5["called"]
+                if type(k7) is not str:
+                    k7 = _unique_key(k7)
                 if k7 in seen6:
                     out.append(
                         Violation(
-                            q3 + str(i4) + "/" + "called",
+                            q3 + str(i4) + "/called",
                             "unique",
                             "0200018",
                             "duplicate called, first at item " + str(seen6[k7]),

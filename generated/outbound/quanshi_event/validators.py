@@ -75,19 +75,18 @@ def _check_CreateEventCallRequest_strict(v: Any, p: str, out: list[Violation], c
         out.append(Violation(p + "/callList", "required", None, _M3))
     else:
         if type(x4) is list:
-            n5 = len(x4)
-            if n5 < 1:
+            if len(x4) < 1:
                 out.append(
                     Violation(
                         p + "/callList",
                         "min_items",
                         None,
-                        "must have at least 1 item, got " + str(n5),
+                        "must have at least 1 item, got " + str(len(x4)),
                     )
                 )
-            q6 = p + "/callList/"
-            for i7, x8 in enumerate(x4):
-                _check_CallListEntry_strict(x8, q6 + str(i7), out, ctx)
+            q5 = p + "/callList/"
+            for i6, x7 in enumerate(x4):
+                _check_CallListEntry_strict(x7, q5 + str(i6), out, ctx)
         else:
             out.append(Violation(p + "/callList", "type", None, _M6 + _type_name(x4)))
 

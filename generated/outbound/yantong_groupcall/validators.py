@@ -520,19 +520,18 @@ def _check_UploadDataRequestData_strict(v: Any, p: str, out: list[Violation], ct
         out.append(Violation(p + "/data_list", "required", None, _M3))
     else:
         if type(x3) is list:
-            n4 = len(x3)
-            if n4 < 1:
+            if len(x3) < 1:
                 out.append(
                     Violation(
                         p + "/data_list",
                         "min_items",
                         None,
-                        "must have at least 1 item, got " + str(n4),
+                        "must have at least 1 item, got " + str(len(x3)),
                     )
                 )
-            q5 = p + "/data_list/"
-            for i6, x7 in enumerate(x3):
-                _check_UploadRecord_strict(x7, q5 + str(i6), out, ctx)
+            q4 = p + "/data_list/"
+            for i5, x6 in enumerate(x3):
+                _check_UploadRecord_strict(x6, q4 + str(i5), out, ctx)
         else:
             out.append(Violation(p + "/data_list", "type", None, _M6 + _type_name(x3)))
 
