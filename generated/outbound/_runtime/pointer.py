@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import functools
-
 from typing import Any, Final
 
 __all__ = ["MISSING", "escape", "join", "resolve", "split", "unescape", "with_value"]
