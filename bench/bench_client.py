@@ -20,10 +20,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
-
 from outbound import huawei_isales
 from outbound.huawei_isales import client as huawei_client
 

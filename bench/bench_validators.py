@@ -21,14 +21,12 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
-
 from outbound import dezhu_speech
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from generator.emit_schema import _to_python
+from generator.spec import load_specs
 
-from generator.emit_schema import _to_python  # noqa: E402
-from generator.spec import load_specs  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def body_with_customers(n: int) -> dict[str, Any]:
@@ -98,8 +96,8 @@ def main() -> int:
 
     ours_median = statistics.median(samples["generated (all violations)"])
     print(f"003 create_outbound_task request, {args.customers} customers, {args.rounds} rounds")
-    print(f"| validator | median ms | min ms | generated / this |")
-    print(f"|---|---:|---:|---:|")
+    print("| validator | median ms | min ms | generated / this |")
+    print("|---|---:|---:|---:|")
     for name, times in samples.items():
         median = statistics.median(times)
         print(f"| {name} | {median * 1e3:.2f} | {min(times) * 1e3:.2f} | {ours_median / median:.3f} |")

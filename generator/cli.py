@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug of ours: still no traceback, but say how to report it
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: no traceback, but say how to report it
         print(
             f"callgen {args.command}: internal error: {type(exc).__name__}: {exc} "
             "(please report this with the spec that caused it)",

@@ -119,7 +119,8 @@ class SchemaEmitter:
         t = s.object
         assert t is not None
         if t.named and t.name in self.defs:
-            return self.defs[t.name]
+            known: dict[str, Any] = self.defs[t.name]
+            return known
         out: dict[str, Any] = {}
         if t.named:
             self.defs[t.name] = out  # before recursing: a type may be reached again below

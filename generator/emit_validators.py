@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Self
 
 from . import formats, pointers
 from .ir import ObjectType, Schema, Service
@@ -62,7 +63,7 @@ class Writer:
         self.depth += 1
         return self
 
-    def __enter__(self) -> Writer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -398,11 +399,11 @@ class ValidatorEmitter:
             for need in needs:
                 w(f"if {name!r} in v and {need!r} not in v:")
                 with w.indent():
-                    prop = obj.prop(name)
-                    assert prop is not None
+                    dependent = obj.prop(name)
+                    assert dependent is not None
                     msg = self.m.const("M", repr(f"{name} is only valid together with {need}"))
                     here = f"p + {('/' + pointers.escape(name))!r}"
-                    self.violation(w, here, "dependent_required", prop.schema, msg)
+                    self.violation(w, here, "dependent_required", dependent.schema, msg)
         return w.lines
 
     def drain(self) -> list[str]:

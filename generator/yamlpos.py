@@ -26,7 +26,10 @@ MAX_DEPTH = 64  # nesting levels of collections; deeper input is surely not a sp
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
-_COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: _TAG + "seq", yaml.MappingNode: _TAG + "map"}
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {
+    yaml.SequenceNode: _TAG + "seq",
+    yaml.MappingNode: _TAG + "map",
+}
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _JSON_EXPONENT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
 _PLAIN_BOOL = {"true", "True", "TRUE", "false", "False", "FALSE"}
@@ -96,7 +99,11 @@ class _Bad:
 _BAD = _Bad()
 
 
-def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError]) -> Any:
+def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: bool = False) -> Any:
+    """A JSON value from a YAML scalar, refusing the ones YAML 1.1 reads surprisingly.
+
+    A mapping key is always a string, so a key like `1e100` is not ambiguous (`key=True`).
+    """
     where = _pos(file, node)
 
     def bad(message: str) -> _Bad:
@@ -108,7 +115,9 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError]) -> Any:
     if node.style is None and node.tag in (_TAG + "value", _TAG + "merge"):
         return text  # a plain `=` or `<<` as a value is just text
     if node.tag not in _SCALAR_TAGS and node.tag != _TAG + "timestamp":
-        return bad(f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)")
+        return bad(
+            f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)"
+        )
     try:
         value = _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -116,7 +125,7 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError]) -> Any:
         return bad(f"cannot read {shown} as {node.tag.removeprefix(_TAG)}: {reason}")
     plain = node.style is None
     if isinstance(value, str):
-        if plain and _JSON_EXPONENT.fullmatch(text):
+        if plain and not key and _JSON_EXPONENT.fullmatch(text):
             mantissa, exponent = text.lower().split("e")
             mantissa += "" if "." in mantissa else ".0"
             exponent = exponent if exponent[0] in "+-" else "+" + exponent
@@ -148,7 +157,9 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError]) -> Any:
         if not math.isfinite(value):
             return bad(f"{shown} is not a JSON number (no infinity or NaN)")
         if plain and ("_" in text or ":" in text):
-            return bad(f"{shown} is read as the number {value}: quote it for a string, or write {value}")
+            return bad(
+                f"{shown} is read as the number {value}: quote it for a string, or write {value}"
+            )
         return value
     kind = type(value).__name__
     return bad(f"{shown} is read as a YAML {kind}, which JSON has no type for; quote it")
@@ -186,7 +197,10 @@ def _convert(
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
                 errors.append(
-                    SpecError(_pos(file, key_node), "merge keys (<<) are not supported: write the keys out")
+                    SpecError(
+                        _pos(file, key_node),
+                        "merge keys (<<) are not supported: write the keys out",
+                    )
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
@@ -197,7 +211,7 @@ def _convert(
                     )
                 )
                 continue
-            key = _scalar(file, key_node, errors)
+            key = _scalar(file, key_node, errors, key=True)
             if key is _BAD:
                 continue
             if not isinstance(key, str):
@@ -241,12 +255,16 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> SpecError:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(file, mark.line + 1, mark.column + 1) if mark else start
         if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-            return SpecError(pos, "tab character: indent with spaces (YAML does not allow tabs here)")
+            return SpecError(
+                pos, "tab character: indent with spaces (YAML does not allow tabs here)"
+            )
         if "duplicate anchor" in (exc.context or ""):
             return SpecError(pos, "duplicate anchor (&name); anchors and aliases are not supported")
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
         return SpecError(pos, _one_line(f"YAML syntax error: {problem}"))
-    return SpecError(start, _one_line(f"YAML error: {str(exc).splitlines()[0] if str(exc) else exc!r}"))
+    return SpecError(
+        start, _one_line(f"YAML error: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+    )
 
 
 def load_yaml(file: str, raw: bytes) -> Document:
@@ -260,7 +278,12 @@ def load_yaml(file: str, raw: bytes) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise SpecErrors(
-            [SpecError(Pos(file, line, col), f"not UTF-8 text (byte {exc.start}: {exc.reason}); save the file as UTF-8")]
+            [
+                SpecError(
+                    Pos(file, line, col),
+                    f"not UTF-8 text (byte {exc.start}: {exc.reason}); save the file as UTF-8",
+                )
+            ]
         ) from None
     text = text.removeprefix("\ufeff")
     nodes: list[yaml.Node] = []
@@ -280,9 +303,14 @@ def load_yaml(file: str, raw: bytes) -> Document:
     except RecursionError:
         raise SpecErrors([SpecError(start, f"nested deeper than {MAX_DEPTH} levels")]) from None
     if not nodes or (
-        len(nodes) == 1 and isinstance(nodes[0], yaml.ScalarNode) and nodes[0].value == "" and nodes[0].style is None
+        len(nodes) == 1
+        and isinstance(nodes[0], yaml.ScalarNode)
+        and nodes[0].value == ""
+        and nodes[0].style is None
     ):
-        raise SpecErrors([SpecError(start, "empty spec: expected a mapping with callgen, service, …")])
+        raise SpecErrors(
+            [SpecError(start, "empty spec: expected a mapping with callgen, service, …")]
+        )
     if len(nodes) > 1:
         raise SpecErrors(
             [SpecError(_pos(file, nodes[1]), "one YAML document per spec file, found several")]
@@ -301,6 +329,10 @@ def load_yaml(file: str, raw: bytes) -> Document:
     if not isinstance(doc.data, dict):
         what = "a list" if isinstance(doc.data, list) else f"the scalar {doc.data!r}"
         raise SpecErrors(
-            [SpecError(doc.pos(()), f"a spec must be a mapping with callgen, service, …; found {what}")]
+            [
+                SpecError(
+                    doc.pos(()), f"a spec must be a mapping with callgen, service, …; found {what}"
+                )
+            ]
         )
     return doc

@@ -46,6 +46,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
+from probe_spec import probe_spec
 
 from generator.emit_schema import ecma_validator
 from generator.ir import RULES
@@ -724,36 +725,12 @@ def test_ecma_rewrite_touches_only_anchors() -> None:
     assert _to_python("[`~!@#$%\\^&*]") == "[`~!@#$%\\^&*]"
 
 
-_ALTERNATION_SPEC = """\
-callgen: 1
-service: alt
-title: A pattern with a top-level alternation
-sources:
-  "900": {file: alt.txt, title: Alt}
-base_url: {documented: null, source: "900"}
-auth: {scheme: body_token, body_field: /token, source: "900"}
-envelope: {code: /code, message: /msg, success: [0], source: "900"}
-error_codes:
-  - {code: "0", name: SUCCESS, success: true, texts: [{source: "900", text: ok}]}
-operations:
-  op:
-    summary: Alt
-    source: "900"
-    method: POST
-    path: /op
-    creates: false
-    request:
-      type: object
-      source: "900"
-      properties:
+_ALTERNATION_SPEC = probe_spec(
+    "alt",
+    request="""
         token: {type: string, required: true, pattern: "PATTERN", source: "900"}
-    response:
-      type: object
-      source: "900"
-      properties:
-        code: {type: integer, source: "900"}
-        msg: {type: string, source: "900"}
-"""
+    """,
+)
 
 
 def test_top_level_alternation_is_refused(tmp_path: Path) -> None:

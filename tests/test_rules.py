@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from probe_spec import probe_spec
 
 from generator.ir import Schema, Service
 from generator.spec import load_service, load_specs
@@ -1187,44 +1188,22 @@ def _body_schema(target: tuple[str, str, str]) -> Schema:
 
 # -- an enum in a response: unknown values are accepted ----------------------------------------
 
-PROBE_SPEC = """\
-callgen: 1
-service: probe
-title: Probe of response enums
-sources:
-  "900": {file: probe.txt, title: Probe}
-base_url: {documented: null, source: "900"}
-auth: {scheme: body_token, body_field: /token, source: "900"}
-envelope: {code: /code, message: /msg, success: [0], source: "900"}
-error_codes:
-  - {code: "0", name: SUCCESS, success: true, texts: [{source: "900", text: ok}]}
-operations:
-  op:
-    summary: Probe
-    source: "900"
-    method: POST
-    path: /op
-    creates: false
-    request:
-      type: object
-      source: "900"
-      properties:
+PROBE_SPEC = probe_spec(
+    "probe",
+    request="""
         token: {type: string, required: true, source: "900"}
         state:
           type: string
           enum: [{value: "on", meaning: "on"}, {value: "off", meaning: "off"}]
           source: "900"
-    response:
-      type: object
-      source: "900"
-      properties:
-        code: {type: integer, source: "900"}
-        msg: {type: string, source: "900"}
+    """,
+    response="""
         state:
           type: string
           enum: [{value: "on", meaning: "on"}, {value: "off", meaning: "off"}]
           source: "900"
-"""
+    """,
+)
 
 
 @pytest.fixture(scope="module")

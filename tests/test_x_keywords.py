@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from probe_spec import probe_spec
 
 from generator import formats
 from generator.emit_schema import all_schemas, ecma_validator
@@ -461,59 +462,39 @@ def test_forbidden_characters_agree_with_the_schema_not_pattern() -> None:
 
 # -- the probe: every keyword in one small spec ---------------------------------------------------
 
-PROBE_SPEC = """\
-callgen: 1
-service: probe
-title: Probe of the x- keywords
-sources:
-  "900": {file: probe.txt, title: Probe}
-base_url: {documented: null, source: "900"}
-auth: {scheme: body_token, body_field: /token, source: "900"}
-envelope: {code: /code, message: /msg, success: [0], source: "900"}
-error_codes:
-  - {code: "0", name: SUCCESS, success: true, texts: [{source: "900", text: ok}]}
-  - {code: "91", name: OUT_OF_RANGE, texts: [{source: "900", text: out of range}]}
-rule_codes:
-  minimum: "91"
-  maximum: "91"
-  exclusive_minimum: "91"
-  exclusive_maximum: "91"
-types:
-  Group:
-    source: "900"
-    properties:
-      key: {type: string, required: true, source: "900"}
-  Item:
-    source: "900"
-    properties:
-      id: {type: string, required: true, source: "900"}
-      group: {type: string, must_match: /groups/*/key, source: "900"}
-      note: {type: string, max_bytes: 10, forbidden_chars: "$[]\\\\^-", source: "900"}
-      day: {type: string, format: date, source: "900"}
-operations:
-  op:
-    summary: Probe
-    source: "900"
-    method: POST
-    path: /op
-    creates: false
-    request:
-      type: object
-      source: "900"
-      properties:
+PROBE_SPEC = probe_spec(
+    "probe",
+    error_codes="""
+        - {code: "91", name: OUT_OF_RANGE, texts: [{source: "900", text: out of range}]}
+    """,
+    sections="""
+        rule_codes:
+          minimum: "91"
+          maximum: "91"
+          exclusive_minimum: "91"
+          exclusive_maximum: "91"
+        types:
+          Group:
+            source: "900"
+            properties:
+              key: {type: string, required: true, source: "900"}
+          Item:
+            source: "900"
+            properties:
+              id: {type: string, required: true, source: "900"}
+              group: {type: string, must_match: /groups/*/key, source: "900"}
+              note: {type: string, max_bytes: 10, forbidden_chars: "$[]\\\\^-", source: "900"}
+              day: {type: string, format: date, source: "900"}
+    """,
+    request="""
         token: {type: string, required: true, source: "900"}
         page: {type: integer_string, minimum: 1, maximum: 100, source: "900"}
         size: {type: integer_string, exclusive_minimum: 0, exclusive_maximum: 50, source: "900"}
         floor: {type: integer_string, minimum: 10, source: "900"}
         groups: {type: array, items: {ref: Group}, source: "900"}
         items: {type: array, unique_by: id, items: {ref: Item}, source: "900"}
-    response:
-      type: object
-      source: "900"
-      properties:
-        code: {type: integer, source: "900"}
-        msg: {type: string, source: "900"}
-"""
+    """,
+)
 
 PROBE_BODY = {
     "token": "t",
