@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,9 +37,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS_DIR = ROOT / "specs"
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The seeds live beside the repository (../shared/seeds), as on a developer's machine and in CI.
+SEEDS_DIR = Path(
+    os.environ.get("CALLGEN_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds")
+)
 
 if not SEEDS_DIR.is_dir():
+    if os.environ.get("CI"):  # CI always has them: a missing folder is a broken set-up, not a skip
+        raise RuntimeError(f"seed documents not found at {SEEDS_DIR} (set CALLGEN_SEEDS)")
     pytest.skip(f"seed documents not found at {SEEDS_DIR}", allow_module_level=True)
 
 # -- parsing the seed documents -------------------------------------------------------------------
