@@ -70,6 +70,9 @@ class Writer:
         self.depth -= 1
 
 
+_HERE = "(p if i < 0 else p + str(i))"  # an object function's own path, built only when used
+
+
 def function_name(obj: ObjectType, strict: bool) -> str:
     return f"_check_{obj.name}_{'strict' if strict else 'tolerant'}"
 
@@ -127,7 +130,7 @@ class ValidatorEmitter:
         expected = " or ".join(_TYPE_NAMES[t] for t in s.types)
         if len(branches) == 1 and branches[0][2] == "object":
             # the object function tests the type itself
-            w(f"{self.need(s.object, strict)}({var}, {path}, out, ctx)")  # type: ignore[arg-type]
+            w(f"{self.need(s.object, strict)}({var}, {path}, -1, out, ctx)")  # type: ignore[arg-type]
             return
         blocks: list[tuple[str, str, list[str]]] = []
         for cond, negated, t in branches:
@@ -171,7 +174,7 @@ class ValidatorEmitter:
             self.array(w, var, s, path, strict)
         elif t == "object":
             assert s.object is not None
-            w(f"{self.need(s.object, strict)}({var}, {path}, out, ctx)")
+            w(f"{self.need(s.object, strict)}({var}, {path}, -1, out, ctx)")
 
     def size(self, w: Writer, var: str, s: Schema, path: str, what: str, noun: str) -> None:
         """min_/max_ length or items: `len()` against the inclusive bounds the spec gives."""
@@ -321,22 +324,28 @@ class ValidatorEmitter:
         if checks_items and s.items is not None:
             w(f"for {i}, {item} in enumerate({var}):")
             with w.indent():
-                self.value(w, item, s.items, f"{q} + str({i})", strict)
+                if s.items.object is not None and s.items.types == ("object",):
+                    # the item's path is built only if it has a violation to report
+                    w(f"{self.need(s.items.object, strict)}({item}, {q}, {i}, out, ctx)")
+                else:
+                    self.value(w, item, s.items, f"{q} + str({i})", strict)
 
     # -- objects ---------------------------------------------------------------------------
 
     def object_function(self, obj: ObjectType, strict: bool) -> list[str]:
         w = Writer()
         w.depth = 0
+        # the object is at `p`, or at `p + str(i)` when it is item i of an array (i >= 0)
         w(
-            f"def {function_name(obj, strict)}(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:"
+            f"def {function_name(obj, strict)}("
+            "v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:"
         )
         w.depth = 1
         type_schema = Schema(pos=obj.pos, types=("object",), object=obj)
         w("if type(v) is not dict:")
         with w.indent():
             msg = self.m.const("M", repr("expected object, got "))
-            self.violation(w, "p", "type", type_schema, f"{msg} + _type_name(v)")
+            self.violation(w, _HERE, "type", type_schema, f"{msg} + _type_name(v)")
             w("return")
         if strict:
             keys = self.m.const("K", frozenset_literal([p.name for p in obj.properties]))
@@ -349,13 +358,13 @@ class ValidatorEmitter:
                         msg = self.m.const("M", repr("unknown field "))
                         self.violation(
                             w,
-                            'p + "/" + _escape(k)',
+                            f'{_HERE} + "/" + _escape(k)',
                             "unknown_field",
                             type_schema,
                             f"{msg} + repr(k)",
                         )
         for prop in obj.properties:
-            here = f"p + {('/' + pointers.escape(prop.name))!r}"
+            here = f"{_HERE} + {('/' + pointers.escape(prop.name))!r}"
             needs_value = "any" not in prop.schema.types
             if not prop.required and not needs_value:
                 continue
@@ -382,7 +391,7 @@ class ValidatorEmitter:
             w(f"if {prop.name!r} not in v and {cond}:")
             with w.indent():
                 msg = self.m.const("M", repr(f"required when {ri.field} is {ri.equals!r}"))
-                here = f"p + {('/' + pointers.escape(prop.name))!r}"
+                here = f"{_HERE} + {('/' + pointers.escape(prop.name))!r}"
                 self.violation(w, here, "required_if", prop.schema, msg)
         if obj.exactly_one_of:
             count = w.fresh("c")
@@ -394,7 +403,7 @@ class ValidatorEmitter:
                 msg = self.m.const(
                     "M", repr(f"exactly one of {listed} must be given and non-empty, got ")
                 )
-                self.violation(w, "p", "exactly_one_of", type_schema, f"{msg} + str({count})")
+                self.violation(w, _HERE, "exactly_one_of", type_schema, f"{msg} + str({count})")
         for name, needs in obj.dependent_required:
             for need in needs:
                 w(f"if {name!r} in v and {need!r} not in v:")
@@ -402,7 +411,7 @@ class ValidatorEmitter:
                     dependent = obj.prop(name)
                     assert dependent is not None
                     msg = self.m.const("M", repr(f"{name} is only valid together with {need}"))
-                    here = f"p + {('/' + pointers.escape(name))!r}"
+                    here = f"{_HERE} + {('/' + pointers.escape(name))!r}"
                     self.violation(w, here, "dependent_required", dependent.schema, msg)
         return w.lines
 

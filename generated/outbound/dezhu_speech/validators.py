@@ -66,24 +66,33 @@ _K24 = frozenset({"mobile", "relation"})
 _MUST_MATCH: dict[str, tuple[str, ...]] = {"mm0": ("outboundPhoneGroups", "*", "identify")}
 
 
-def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CreateOutboundTaskRequest_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K1:
         for k in v:
             if k not in _K1:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", "29002", _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        "29002",
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("taskName", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/taskName", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/taskName", "required", "29002", _M3))
     else:
         if type(x1) is str:
             n2 = len(x1)
             if n2 < 1:
                 out.append(
                     Violation(
-                        p + "/taskName",
+                        (p if i < 0 else p + str(i)) + "/taskName",
                         "min_length",
                         "29002",
                         "must be at least 1 character, got " + str(n2),
@@ -92,116 +101,228 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
             if n2 > 50:
                 out.append(
                     Violation(
-                        p + "/taskName",
+                        (p if i < 0 else p + str(i)) + "/taskName",
                         "max_length",
                         "29002",
                         "must be at most 50 characters, got " + str(n2),
                     )
                 )
         else:
-            out.append(Violation(p + "/taskName", "type", "29002", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskName",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x1),
+                )
+            )
     x3 = v.get("taskType", _MISSING)
     if x3 is _MISSING:
-        out.append(Violation(p + "/taskType", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/taskType", "required", "29002", _M3))
     else:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             if x3 not in _E5:
-                out.append(Violation(p + "/taskType", "enum", "29002", _M6 + repr(x3)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/taskType", "enum", "29002", _M6 + repr(x3)
+                    )
+                )
         else:
-            out.append(Violation(p + "/taskType", "type", "29002", _M7 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskType",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x3),
+                )
+            )
     x4 = v.get("taskExecStartDate", _MISSING)
     if x4 is _MISSING:
-        out.append(Violation(p + "/taskExecStartDate", "required", "29002", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/taskExecStartDate", "required", "29002", _M3)
+        )
     else:
         if type(x4) is str:
             if _P8.fullmatch(x4) is None:
-                out.append(Violation(p + "/taskExecStartDate", "format", "29002", _M9))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/taskExecStartDate", "format", "29002", _M9
+                    )
+                )
         else:
-            out.append(Violation(p + "/taskExecStartDate", "type", "29002", _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskExecStartDate",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x4),
+                )
+            )
     x5 = v.get("taskExecEndDate", _MISSING)
     if x5 is _MISSING:
-        out.append(Violation(p + "/taskExecEndDate", "required", "29002", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/taskExecEndDate", "required", "29002", _M3)
+        )
     else:
         if type(x5) is str:
             if _P8.fullmatch(x5) is None:
-                out.append(Violation(p + "/taskExecEndDate", "format", "29002", _M9))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/taskExecEndDate", "format", "29002", _M9
+                    )
+                )
         else:
-            out.append(Violation(p + "/taskExecEndDate", "type", "29002", _M4 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskExecEndDate",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x5),
+                )
+            )
     x6 = v.get("taskExecTimes", _MISSING)
     if x6 is _MISSING:
-        out.append(Violation(p + "/taskExecTimes", "required", "29002", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/taskExecTimes", "required", "29002", _M3)
+        )
     else:
         if type(x6) is list:
             if len(x6) < 1:
                 out.append(
                     Violation(
-                        p + "/taskExecTimes",
+                        (p if i < 0 else p + str(i)) + "/taskExecTimes",
                         "min_items",
                         "29002",
                         "must have at least 1 item, got " + str(len(x6)),
                     )
                 )
-            q7 = p + "/taskExecTimes/"
+            q7 = (p if i < 0 else p + str(i)) + "/taskExecTimes/"
             for i8, x9 in enumerate(x6):
-                _check_ExecTimeOpenDto_strict(x9, q7 + str(i8), out, ctx)
+                _check_ExecTimeOpenDto_strict(x9, q7, i8, out, ctx)
         else:
-            out.append(Violation(p + "/taskExecTimes", "type", "29002", _M10 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskExecTimes",
+                    "type",
+                    "29002",
+                    _M10 + _type_name(x6),
+                )
+            )
     x10 = v.get("taskDesc", _MISSING)
     if x10 is not _MISSING:
         if type(x10) is not str:
-            out.append(Violation(p + "/taskDesc", "type", "29002", _M4 + _type_name(x10)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskDesc",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x10),
+                )
+            )
     x11 = v.get("skillSetId", _MISSING)
     if x11 is _MISSING:
-        out.append(Violation(p + "/skillSetId", "required", "29002", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/skillSetId", "required", "29002", _M3)
+        )
     else:
         if type(x11) is not str:
-            out.append(Violation(p + "/skillSetId", "type", "29002", _M4 + _type_name(x11)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/skillSetId",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x11),
+                )
+            )
     x12 = v.get("outboundNumberGroupId", _MISSING)
     if x12 is _MISSING:
-        out.append(Violation(p + "/outboundNumberGroupId", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/outboundNumberGroupId", "required", "29002", _M3
+            )
+        )
     else:
         if type(x12) is not str:
             out.append(
-                Violation(p + "/outboundNumberGroupId", "type", "29002", _M4 + _type_name(x12))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/outboundNumberGroupId",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x12),
+                )
             )
     x13 = v.get("strategyDisplaySwitch", _MISSING)
     if x13 is _MISSING:
-        out.append(Violation(p + "/strategyDisplaySwitch", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/strategyDisplaySwitch", "required", "29002", _M3
+            )
+        )
     else:
         if type(x13) is not bool:
             out.append(
-                Violation(p + "/strategyDisplaySwitch", "type", "29002", _M11 + _type_name(x13))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/strategyDisplaySwitch",
+                    "type",
+                    "29002",
+                    _M11 + _type_name(x13),
+                )
             )
     x14 = v.get("sendNumberStrategy", _MISSING)
     if x14 is _MISSING:
-        out.append(Violation(p + "/sendNumberStrategy", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/sendNumberStrategy", "required", "29002", _M3
+            )
+        )
     else:
         if type(x14) is int or (type(x14) is float and x14.is_integer()):
             if x14 not in _E12:
-                out.append(Violation(p + "/sendNumberStrategy", "enum", "29002", _M13 + repr(x14)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/sendNumberStrategy",
+                        "enum",
+                        "29002",
+                        _M13 + repr(x14),
+                    )
+                )
         else:
-            out.append(Violation(p + "/sendNumberStrategy", "type", "29002", _M7 + _type_name(x14)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/sendNumberStrategy",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x14),
+                )
+            )
     x15 = v.get("multiplyPower", _MISSING)
     if x15 is not _MISSING:
         if type(x15) is int or (type(x15) is float and x15.is_integer()):
             if x15 <= 0:
                 out.append(
                     Violation(
-                        p + "/multiplyPower",
+                        (p if i < 0 else p + str(i)) + "/multiplyPower",
                         "exclusive_minimum",
                         "29002",
                         "must be greater than 0, got " + repr(x15),
                     )
                 )
         else:
-            out.append(Violation(p + "/multiplyPower", "type", "29002", _M7 + _type_name(x15)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/multiplyPower",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x15),
+                )
+            )
     x16 = v.get("abandonmentRate", _MISSING)
     if x16 is not _MISSING:
         if type(x16) is int or (type(x16) is float and x16.is_integer()):
             if x16 < 1:
                 out.append(
                     Violation(
-                        p + "/abandonmentRate",
+                        (p if i < 0 else p + str(i)) + "/abandonmentRate",
                         "minimum",
                         "29002",
                         "must be at least 1, got " + repr(x16),
@@ -210,23 +331,34 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
             if x16 > 5:
                 out.append(
                     Violation(
-                        p + "/abandonmentRate",
+                        (p if i < 0 else p + str(i)) + "/abandonmentRate",
                         "maximum",
                         "29002",
                         "must be at most 5, got " + repr(x16),
                     )
                 )
         else:
-            out.append(Violation(p + "/abandonmentRate", "type", "29002", _M7 + _type_name(x16)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/abandonmentRate",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x16),
+                )
+            )
     x17 = v.get("maxRingingDuration", _MISSING)
     if x17 is _MISSING:
-        out.append(Violation(p + "/maxRingingDuration", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/maxRingingDuration", "required", "29002", _M3
+            )
+        )
     else:
         if type(x17) is int or (type(x17) is float and x17.is_integer()):
             if x17 < 20:
                 out.append(
                     Violation(
-                        p + "/maxRingingDuration",
+                        (p if i < 0 else p + str(i)) + "/maxRingingDuration",
                         "minimum",
                         "29002",
                         "must be at least 20, got " + repr(x17),
@@ -235,43 +367,64 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
             if x17 > 50:
                 out.append(
                     Violation(
-                        p + "/maxRingingDuration",
+                        (p if i < 0 else p + str(i)) + "/maxRingingDuration",
                         "maximum",
                         "29002",
                         "must be at most 50, got " + repr(x17),
                     )
                 )
         else:
-            out.append(Violation(p + "/maxRingingDuration", "type", "29002", _M7 + _type_name(x17)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/maxRingingDuration",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x17),
+                )
+            )
     x18 = v.get("acw", _MISSING)
     if x18 is _MISSING:
-        out.append(Violation(p + "/acw", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/acw", "required", "29002", _M3))
     else:
         if type(x18) is int or (type(x18) is float and x18.is_integer()):
             if x18 < 1:
                 out.append(
                     Violation(
-                        p + "/acw", "minimum", "29002", "must be at least 1, got " + repr(x18)
+                        (p if i < 0 else p + str(i)) + "/acw",
+                        "minimum",
+                        "29002",
+                        "must be at least 1, got " + repr(x18),
                     )
                 )
             if x18 > 180:
                 out.append(
                     Violation(
-                        p + "/acw", "maximum", "29002", "must be at most 180, got " + repr(x18)
+                        (p if i < 0 else p + str(i)) + "/acw",
+                        "maximum",
+                        "29002",
+                        "must be at most 180, got " + repr(x18),
                     )
                 )
         else:
-            out.append(Violation(p + "/acw", "type", "29002", _M7 + _type_name(x18)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/acw", "type", "29002", _M7 + _type_name(x18)
+                )
+            )
     x19 = v.get("outboundPhoneGroups", _MISSING)
     if x19 is _MISSING:
-        out.append(Violation(p + "/outboundPhoneGroups", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/outboundPhoneGroups", "required", "29002", _M3
+            )
+        )
     else:
         if type(x19) is list:
             n20 = len(x19)
             if n20 < 1:
                 out.append(
                     Violation(
-                        p + "/outboundPhoneGroups",
+                        (p if i < 0 else p + str(i)) + "/outboundPhoneGroups",
                         "min_items",
                         "29002",
                         "must have at least 1 item, got " + str(n20),
@@ -280,29 +433,36 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
             if n20 > 1:
                 out.append(
                     Violation(
-                        p + "/outboundPhoneGroups",
+                        (p if i < 0 else p + str(i)) + "/outboundPhoneGroups",
                         "max_items",
                         "29002",
                         "must have at most 1 item, got " + str(n20),
                     )
                 )
-            q21 = p + "/outboundPhoneGroups/"
+            q21 = (p if i < 0 else p + str(i)) + "/outboundPhoneGroups/"
             for i22, x23 in enumerate(x19):
-                _check_PhoneGroupDto_strict(x23, q21 + str(i22), out, ctx)
+                _check_PhoneGroupDto_strict(x23, q21, i22, out, ctx)
         else:
             out.append(
-                Violation(p + "/outboundPhoneGroups", "type", "29002", _M10 + _type_name(x19))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/outboundPhoneGroups",
+                    "type",
+                    "29002",
+                    _M10 + _type_name(x19),
+                )
             )
     x24 = v.get("outBoundCustomers", _MISSING)
     if x24 is _MISSING:
-        out.append(Violation(p + "/outBoundCustomers", "required", "29002", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/outBoundCustomers", "required", "29002", _M3)
+        )
     else:
         if type(x24) is list:
             n25 = len(x24)
             if n25 < 1:
                 out.append(
                     Violation(
-                        p + "/outBoundCustomers",
+                        (p if i < 0 else p + str(i)) + "/outBoundCustomers",
                         "min_items",
                         "29002",
                         "must have at least 1 item, got " + str(n25),
@@ -311,97 +471,187 @@ def _check_CreateOutboundTaskRequest_strict(v: Any, p: str, out: list[Violation]
             if n25 > 1000:
                 out.append(
                     Violation(
-                        p + "/outBoundCustomers",
+                        (p if i < 0 else p + str(i)) + "/outBoundCustomers",
                         "max_items",
                         "29002",
                         "must have at most 1000 items, got " + str(n25),
                     )
                 )
-            q26 = p + "/outBoundCustomers/"
+            q26 = (p if i < 0 else p + str(i)) + "/outBoundCustomers/"
             for i27, x28 in enumerate(x24):
-                _check_CustomerDto_strict(x28, q26 + str(i27), out, ctx)
+                _check_CustomerDto_strict(x28, q26, i27, out, ctx)
         else:
-            out.append(Violation(p + "/outBoundCustomers", "type", "29002", _M10 + _type_name(x24)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/outBoundCustomers",
+                    "type",
+                    "29002",
+                    _M10 + _type_name(x24),
+                )
+            )
     if (
         "multiplyPower" not in v
         and (type(_t := v.get("sendNumberStrategy", _MISSING)) is int or type(_t) is float)
         and _t == 0
     ):
-        out.append(Violation(p + "/multiplyPower", "required_if", "29002", _M14))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/multiplyPower", "required_if", "29002", _M14)
+        )
     if (
         "abandonmentRate" not in v
         and (type(_t := v.get("sendNumberStrategy", _MISSING)) is int or type(_t) is float)
         and _t == 1
     ):
-        out.append(Violation(p + "/abandonmentRate", "required_if", "29002", _M15))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/abandonmentRate", "required_if", "29002", _M15
+            )
+        )
 
 
-def _check_ExecTimeOpenDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ExecTimeOpenDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K16:
         for k in v:
             if k not in _K16:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", "29002", _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        "29002",
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("taskExecTimeStartStr", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/taskExecTimeStartStr", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr", "required", "29002", _M3
+            )
+        )
     else:
         if type(x1) is str:
             if _P17.fullmatch(x1) is None:
-                out.append(Violation(p + "/taskExecTimeStartStr", "format", "29002", _M18))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr",
+                        "format",
+                        "29002",
+                        _M18,
+                    )
+                )
         else:
             out.append(
-                Violation(p + "/taskExecTimeStartStr", "type", "29002", _M4 + _type_name(x1))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x1),
+                )
             )
     x2 = v.get("taskExecTimeEndStr", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/taskExecTimeEndStr", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr", "required", "29002", _M3
+            )
+        )
     else:
         if type(x2) is str:
             if _P17.fullmatch(x2) is None:
-                out.append(Violation(p + "/taskExecTimeEndStr", "format", "29002", _M18))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr",
+                        "format",
+                        "29002",
+                        _M18,
+                    )
+                )
         else:
-            out.append(Violation(p + "/taskExecTimeEndStr", "type", "29002", _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x2),
+                )
+            )
 
 
-def _check_PhoneGroupDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K19:
         for k in v:
             if k not in _K19:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", "29002", _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        "29002",
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("name", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/name", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", "29002", _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/name", "type", "29002", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", "29002", _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("identify", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/identify", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/identify", "required", "29002", _M3))
     else:
         if type(x2) is not str:
-            out.append(Violation(p + "/identify", "type", "29002", _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/identify",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x2),
+                )
+            )
     x3 = v.get("autoOutboundSwitch", _MISSING)
     if x3 is _MISSING:
-        out.append(Violation(p + "/autoOutboundSwitch", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/autoOutboundSwitch", "required", "29002", _M3
+            )
+        )
     else:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             if x3 not in _E12:
-                out.append(Violation(p + "/autoOutboundSwitch", "enum", "29002", _M13 + repr(x3)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/autoOutboundSwitch",
+                        "enum",
+                        "29002",
+                        _M13 + repr(x3),
+                    )
+                )
         else:
-            out.append(Violation(p + "/autoOutboundSwitch", "type", "29002", _M7 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/autoOutboundSwitch",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x3),
+                )
+            )
     x4 = v.get("autoOutboundInterval", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is int or (type(x4) is float and x4.is_integer()):
             if x4 < 5:
                 out.append(
                     Violation(
-                        p + "/autoOutboundInterval",
+                        (p if i < 0 else p + str(i)) + "/autoOutboundInterval",
                         "minimum",
                         "29002",
                         "must be at least 5, got " + repr(x4),
@@ -410,7 +660,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) 
             if x4 > 2880:
                 out.append(
                     Violation(
-                        p + "/autoOutboundInterval",
+                        (p if i < 0 else p + str(i)) + "/autoOutboundInterval",
                         "maximum",
                         "29002",
                         "must be at most 2880, got " + repr(x4),
@@ -418,7 +668,12 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) 
                 )
         else:
             out.append(
-                Violation(p + "/autoOutboundInterval", "type", "29002", _M7 + _type_name(x4))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/autoOutboundInterval",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x4),
+                )
             )
     x5 = v.get("autoOutboundTimes", _MISSING)
     if x5 is not _MISSING:
@@ -426,7 +681,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) 
             if x5 < 1:
                 out.append(
                     Violation(
-                        p + "/autoOutboundTimes",
+                        (p if i < 0 else p + str(i)) + "/autoOutboundTimes",
                         "minimum",
                         "29002",
                         "must be at least 1, got " + repr(x5),
@@ -435,146 +690,228 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) 
             if x5 > 3:
                 out.append(
                     Violation(
-                        p + "/autoOutboundTimes",
+                        (p if i < 0 else p + str(i)) + "/autoOutboundTimes",
                         "maximum",
                         "29002",
                         "must be at most 3, got " + repr(x5),
                     )
                 )
         else:
-            out.append(Violation(p + "/autoOutboundTimes", "type", "29002", _M7 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/autoOutboundTimes",
+                    "type",
+                    "29002",
+                    _M7 + _type_name(x5),
+                )
+            )
     if (
         "autoOutboundInterval" not in v
         and (type(_t := v.get("autoOutboundSwitch", _MISSING)) is int or type(_t) is float)
         and _t == 1
     ):
-        out.append(Violation(p + "/autoOutboundInterval", "required_if", "29002", _M20))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/autoOutboundInterval", "required_if", "29002", _M20
+            )
+        )
     if (
         "autoOutboundTimes" not in v
         and (type(_t := v.get("autoOutboundSwitch", _MISSING)) is int or type(_t) is float)
         and _t == 1
     ):
-        out.append(Violation(p + "/autoOutboundTimes", "required_if", "29002", _M20))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/autoOutboundTimes", "required_if", "29002", _M20
+            )
+        )
 
 
-def _check_CustomerDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K21:
         for k in v:
             if k not in _K21:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", "29002", _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        "29002",
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("name", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/name", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", "29002", _M3))
     else:
         if type(x1) is str:
             if len(x1) > 20:
                 out.append(
                     Violation(
-                        p + "/name",
+                        (p if i < 0 else p + str(i)) + "/name",
                         "max_length",
                         "29002",
                         "must be at most 20 characters, got " + str(len(x1)),
                     )
                 )
         else:
-            out.append(Violation(p + "/name", "type", "29002", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", "29002", _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("desc", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is str:
             if len(x2) > 200:
                 out.append(
                     Violation(
-                        p + "/desc",
+                        (p if i < 0 else p + str(i)) + "/desc",
                         "max_length",
                         "29002",
                         "must be at most 200 characters, got " + str(len(x2)),
                     )
                 )
         else:
-            out.append(Violation(p + "/desc", "type", "29002", _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/desc", "type", "29002", _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("externalCustomerId", _MISSING)
     if x3 is _MISSING:
-        out.append(Violation(p + "/externalCustomerId", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/externalCustomerId", "required", "29002", _M3
+            )
+        )
     else:
         if type(x3) is str:
             if len(x3) > 64:
                 out.append(
                     Violation(
-                        p + "/externalCustomerId",
+                        (p if i < 0 else p + str(i)) + "/externalCustomerId",
                         "max_length",
                         "29002",
                         "must be at most 64 characters, got " + str(len(x3)),
                     )
                 )
         else:
-            out.append(Violation(p + "/externalCustomerId", "type", "29002", _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/externalCustomerId",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x3),
+                )
+            )
     x4 = v.get("externalData", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
             if len(x4) > 40:
                 out.append(
                     Violation(
-                        p + "/externalData",
+                        (p if i < 0 else p + str(i)) + "/externalData",
                         "max_length",
                         "29002",
                         "must be at most 40 characters, got " + str(len(x4)),
                     )
                 )
         else:
-            out.append(Violation(p + "/externalData", "type", "29002", _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/externalData",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x4),
+                )
+            )
     x5 = v.get("phoneGroupVoList", _MISSING)
     if x5 is _MISSING:
-        out.append(Violation(p + "/phoneGroupVoList", "required", "29002", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/phoneGroupVoList", "required", "29002", _M3)
+        )
     else:
         if type(x5) is list:
             if len(x5) < 1:
                 out.append(
                     Violation(
-                        p + "/phoneGroupVoList",
+                        (p if i < 0 else p + str(i)) + "/phoneGroupVoList",
                         "min_items",
                         "29002",
                         "must have at least 1 item, got " + str(len(x5)),
                     )
                 )
-            q6 = p + "/phoneGroupVoList/"
+            q6 = (p if i < 0 else p + str(i)) + "/phoneGroupVoList/"
             for i7, x8 in enumerate(x5):
-                _check_PhoneGroupCustomerDto_strict(x8, q6 + str(i7), out, ctx)
+                _check_PhoneGroupCustomerDto_strict(x8, q6, i7, out, ctx)
         else:
-            out.append(Violation(p + "/phoneGroupVoList", "type", "29002", _M10 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/phoneGroupVoList",
+                    "type",
+                    "29002",
+                    _M10 + _type_name(x5),
+                )
+            )
 
 
-def _check_PhoneGroupCustomerDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_PhoneGroupCustomerDto_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K22:
         for k in v:
             if k not in _K22:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", "29002", _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        "29002",
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("phoneGroupIdentify", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/phoneGroupIdentify", "required", "29002", _M3))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/phoneGroupIdentify", "required", "29002", _M3
+            )
+        )
     else:
         if type(x1) is str:
             if x1 not in ctx["mm0"]:
                 out.append(
-                    Violation(p + "/phoneGroupIdentify", "must_match", "29002", _M23 + repr(x1))
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/phoneGroupIdentify",
+                        "must_match",
+                        "29002",
+                        _M23 + repr(x1),
+                    )
                 )
         else:
-            out.append(Violation(p + "/phoneGroupIdentify", "type", "29002", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/phoneGroupIdentify",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x1),
+                )
+            )
     x2 = v.get("relations", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/relations", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/relations", "required", "29002", _M3))
     else:
         if type(x2) is list:
             n3 = len(x2)
             if n3 < 1:
                 out.append(
                     Violation(
-                        p + "/relations",
+                        (p if i < 0 else p + str(i)) + "/relations",
                         "min_items",
                         "29002",
                         "must have at least 1 item, got " + str(n3),
@@ -583,68 +920,105 @@ def _check_PhoneGroupCustomerDto_strict(v: Any, p: str, out: list[Violation], ct
             if n3 > 3:
                 out.append(
                     Violation(
-                        p + "/relations",
+                        (p if i < 0 else p + str(i)) + "/relations",
                         "max_items",
                         "29002",
                         "must have at most 3 items, got " + str(n3),
                     )
                 )
-            q4 = p + "/relations/"
+            q4 = (p if i < 0 else p + str(i)) + "/relations/"
             for i5, x6 in enumerate(x2):
-                _check_PhoneRelationDto_strict(x6, q4 + str(i5), out, ctx)
+                _check_PhoneRelationDto_strict(x6, q4, i5, out, ctx)
         else:
-            out.append(Violation(p + "/relations", "type", "29002", _M10 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/relations",
+                    "type",
+                    "29002",
+                    _M10 + _type_name(x2),
+                )
+            )
 
 
-def _check_PhoneRelationDto_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_PhoneRelationDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K24:
         for k in v:
             if k not in _K24:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", "29002", _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        "29002",
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("mobile", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/mobile", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/mobile", "required", "29002", _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/mobile", "type", "29002", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/mobile", "type", "29002", _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("relation", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/relation", "type", "29002", _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/relation",
+                    "type",
+                    "29002",
+                    _M4 + _type_name(x2),
+                )
+            )
 
 
 def _check_CreateOutboundTaskResponse_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
     x1 = v.get("code", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/code", "type", "29002", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/code", "type", "29002", _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", "29002", _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", "29002", _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("data", _MISSING)
     if x3 is not _MISSING:
         if not (type(x3) is int or (type(x3) is float and x3.is_integer())):
-            out.append(Violation(p + "/data", "type", "29002", _M7 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/data", "type", "29002", _M7 + _type_name(x3)
+                )
+            )
 
 
 def validate_create_outbound_task_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_CreateOutboundTaskRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_CreateOutboundTaskRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_create_outbound_task_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_CreateOutboundTaskResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_CreateOutboundTaskResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 

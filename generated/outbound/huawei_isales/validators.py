@@ -44,24 +44,35 @@ _K20 = frozenset({"vdnId", "campaignId"})
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
-def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddCallDataRequest_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K1:
         for k in v:
             if k not in _K1:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("callDataList", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/callDataList", "required", "02000001", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/callDataList", "required", "02000001", _M3)
+        )
     else:
         if type(x1) is list:
             n2 = len(x1)
             if n2 < 1:
                 out.append(
                     Violation(
-                        p + "/callDataList",
+                        (p if i < 0 else p + str(i)) + "/callDataList",
                         "min_items",
                         "02000001",
                         "must have at least 1 item, got " + str(n2),
@@ -70,13 +81,13 @@ def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: 
             if n2 > 20:
                 out.append(
                     Violation(
-                        p + "/callDataList",
+                        (p if i < 0 else p + str(i)) + "/callDataList",
                         "max_items",
                         "0200029",
                         "must have at most 20 items, got " + str(n2),
                     )
                 )
-            q3 = p + "/callDataList/"
+            q3 = (p if i < 0 else p + str(i)) + "/callDataList/"
             seen6: dict[object, int] = {}
             for i4, x5 in enumerate(x1):
                 if type(x5) is not dict or "called" not in x5:
@@ -96,72 +107,109 @@ def _check_AddCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: 
                 else:
                     seen6[k7] = i4
             for i4, x5 in enumerate(x1):
-                _check_CallData_strict(x5, q3 + str(i4), out, ctx)
+                _check_CallData_strict(x5, q3, i4, out, ctx)
         else:
-            out.append(Violation(p + "/callDataList", "type", "02000006", _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/callDataList",
+                    "type",
+                    "02000006",
+                    _M4 + _type_name(x1),
+                )
+            )
 
 
-def _check_CallData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K5:
         for k in v:
             if k not in _K5:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("sessionId", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is str:
             if len(x1) > 32:
                 out.append(
                     Violation(
-                        p + "/sessionId",
+                        (p if i < 0 else p + str(i)) + "/sessionId",
                         "max_length",
                         "02000003",
                         "must be at most 32 characters, got " + str(len(x1)),
                     )
                 )
         else:
-            out.append(Violation(p + "/sessionId", "type", "02000006", _M6 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/sessionId",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x1),
+                )
+            )
     x2 = v.get("called", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/called", "required", "02000001", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/called", "required", "02000001", _M3))
     else:
         if type(x2) is str:
             if len(x2) > 24:
                 out.append(
                     Violation(
-                        p + "/called",
+                        (p if i < 0 else p + str(i)) + "/called",
                         "max_length",
                         "02000003",
                         "must be at most 24 characters, got " + str(len(x2)),
                     )
                 )
             if _P7.fullmatch(x2) is None:
-                out.append(Violation(p + "/called", "pattern", "02000002", _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/called", "pattern", "02000002", _M8)
+                )
         else:
-            out.append(Violation(p + "/called", "type", "02000006", _M6 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/called",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x2),
+                )
+            )
     x3 = v.get("caller", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
             if len(x3) > 24:
                 out.append(
                     Violation(
-                        p + "/caller",
+                        (p if i < 0 else p + str(i)) + "/caller",
                         "max_length",
                         "02000003",
                         "must be at most 24 characters, got " + str(len(x3)),
                     )
                 )
         else:
-            out.append(Violation(p + "/caller", "type", "02000006", _M6 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/caller",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x3),
+                )
+            )
     x4 = v.get("customField", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
             if len(x4) > 200:
                 out.append(
                     Violation(
-                        p + "/customField",
+                        (p if i < 0 else p + str(i)) + "/customField",
                         "max_length",
                         "02000003",
                         "must be at most 200 characters, got " + str(len(x4)),
@@ -171,280 +219,521 @@ def _check_CallData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> No
             if f5:
                 out.append(
                     Violation(
-                        p + "/customField",
+                        (p if i < 0 else p + str(i)) + "/customField",
                         "forbidden_chars",
                         "02000002",
                         _M10 + " ".join(sorted(set(f5))),
                     )
                 )
         else:
-            out.append(Violation(p + "/customField", "type", "02000006", _M6 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/customField",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x4),
+                )
+            )
     x6 = v.get("recycleTime", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is str:
             if _P11.fullmatch(x6) is None:
-                out.append(Violation(p + "/recycleTime", "format", "0200030", _M12))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/recycleTime", "format", "0200030", _M12
+                    )
+                )
         else:
-            out.append(Violation(p + "/recycleTime", "type", "02000006", _M6 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/recycleTime",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x6),
+                )
+            )
     x7 = v.get("callData", _MISSING)
     if x7 is not _MISSING:
         if type(x7) is str:
             if len(x7) > 1024:
                 out.append(
                     Violation(
-                        p + "/callData",
+                        (p if i < 0 else p + str(i)) + "/callData",
                         "max_length",
                         "02000003",
                         "must be at most 1024 characters, got " + str(len(x7)),
                     )
                 )
         else:
-            out.append(Violation(p + "/callData", "type", "02000006", _M6 + _type_name(x7)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/callData",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x7),
+                )
+            )
 
 
-def _check_AddCallDataResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddCallDataResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     x1 = v.get("resultCode", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/resultCode", "type", "02000006", _M6 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/resultCode",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x1),
+                )
+            )
     x2 = v.get("resultDesc", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/resultDesc", "type", "02000006", _M6 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/resultDesc",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x2),
+                )
+            )
     x3 = v.get("returnCode", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/returnCode", "type", "02000006", _M6 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/returnCode",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x3),
+                )
+            )
     x4 = v.get("returnDesc", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/returnDesc", "type", "02000006", _M6 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/returnDesc",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x4),
+                )
+            )
     x5 = v.get("returnObject", _MISSING)
     if x5 is not _MISSING:
-        _check_AddCallDataResponseReturnObject_tolerant(x5, p + "/returnObject", out, ctx)
+        _check_AddCallDataResponseReturnObject_tolerant(
+            x5, (p if i < 0 else p + str(i)) + "/returnObject", -1, out, ctx
+        )
 
 
 def _check_AddCallDataResponseReturnObject_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     x1 = v.get("totalSize", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/totalSize", "type", "02000006", _M13 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/totalSize",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x1),
+                )
+            )
 
 
-def _check_DeleteCallDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_DeleteCallDataRequest_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K14:
         for k in v:
             if k not in _K14:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("sessionId", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is str:
             if len(x1) > 32:
                 out.append(
                     Violation(
-                        p + "/sessionId",
+                        (p if i < 0 else p + str(i)) + "/sessionId",
                         "max_length",
                         "02000003",
                         "must be at most 32 characters, got " + str(len(x1)),
                     )
                 )
         else:
-            out.append(Violation(p + "/sessionId", "type", "02000006", _M6 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/sessionId",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x1),
+                )
+            )
     x2 = v.get("called", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is str:
             if len(x2) > 24:
                 out.append(
                     Violation(
-                        p + "/called",
+                        (p if i < 0 else p + str(i)) + "/called",
                         "max_length",
                         "02000003",
                         "must be at most 24 characters, got " + str(len(x2)),
                     )
                 )
             if _P7.fullmatch(x2) is None:
-                out.append(Violation(p + "/called", "pattern", "02000002", _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/called", "pattern", "02000002", _M8)
+                )
         else:
-            out.append(Violation(p + "/called", "type", "02000006", _M6 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/called",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x2),
+                )
+            )
     x3 = v.get("customField", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
             if len(x3) > 200:
                 out.append(
                     Violation(
-                        p + "/customField",
+                        (p if i < 0 else p + str(i)) + "/customField",
                         "max_length",
                         "02000003",
                         "must be at most 200 characters, got " + str(len(x3)),
                     )
                 )
         else:
-            out.append(Violation(p + "/customField", "type", "02000006", _M6 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/customField",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x3),
+                )
+            )
     x4 = v.get("recycleTime", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
             if _P11.fullmatch(x4) is None:
-                out.append(Violation(p + "/recycleTime", "format", "0200030", _M12))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/recycleTime", "format", "0200030", _M12
+                    )
+                )
         else:
-            out.append(Violation(p + "/recycleTime", "type", "02000006", _M6 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/recycleTime",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x4),
+                )
+            )
     x5 = v.get("recycleType", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is str:
             if x5 not in _E15:
-                out.append(Violation(p + "/recycleType", "enum", "02000007", _M16 + repr(x5)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/recycleType",
+                        "enum",
+                        "02000007",
+                        _M16 + repr(x5),
+                    )
+                )
         else:
-            out.append(Violation(p + "/recycleType", "type", "02000006", _M6 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/recycleType",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x5),
+                )
+            )
     x6 = v.get("archiveHistory", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is int or (type(x6) is float and x6.is_integer()):
             if x6 not in _E17:
-                out.append(Violation(p + "/archiveHistory", "enum", "02000007", _M18 + repr(x6)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/archiveHistory",
+                        "enum",
+                        "02000007",
+                        _M18 + repr(x6),
+                    )
+                )
         else:
-            out.append(Violation(p + "/archiveHistory", "type", "02000006", _M13 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/archiveHistory",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x6),
+                )
+            )
     if "recycleType" in v and "recycleTime" not in v:
-        out.append(Violation(p + "/recycleType", "dependent_required", "02000009", _M19))
+        out.append(
+            Violation(
+                (p if i < 0 else p + str(i)) + "/recycleType",
+                "dependent_required",
+                "02000009",
+                _M19,
+            )
+        )
 
 
-def _check_DeleteCallDataResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_DeleteCallDataResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     x1 = v.get("resultCode", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/resultCode", "type", "02000006", _M6 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/resultCode",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x1),
+                )
+            )
     x2 = v.get("resultDesc", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/resultDesc", "type", "02000006", _M6 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/resultDesc",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x2),
+                )
+            )
     x3 = v.get("returnCode", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/returnCode", "type", "02000006", _M6 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/returnCode",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x3),
+                )
+            )
     x4 = v.get("returnDesc", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/returnDesc", "type", "02000006", _M6 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/returnDesc",
+                    "type",
+                    "02000006",
+                    _M6 + _type_name(x4),
+                )
+            )
     x5 = v.get("successCount", _MISSING)
     if x5 is not _MISSING:
         if not (type(x5) is int or (type(x5) is float and x5.is_integer())):
-            out.append(Violation(p + "/successCount", "type", "02000006", _M13 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/successCount",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x5),
+                )
+            )
 
 
-def _check_AddCallDataPathParams_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddCallDataPathParams_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K20:
         for k in v:
             if k not in _K20:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("vdnId", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/vdnId", "required", "02000001", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/vdnId", "required", "02000001", _M3))
     else:
         if type(x1) is int or (type(x1) is float and x1.is_integer()):
             if x1 < 1:
                 out.append(
                     Violation(
-                        p + "/vdnId", "minimum", "02000007", "must be at least 1, got " + repr(x1)
+                        (p if i < 0 else p + str(i)) + "/vdnId",
+                        "minimum",
+                        "02000007",
+                        "must be at least 1, got " + repr(x1),
                     )
                 )
             if x1 > 9999:
                 out.append(
                     Violation(
-                        p + "/vdnId", "maximum", "02000007", "must be at most 9999, got " + repr(x1)
+                        (p if i < 0 else p + str(i)) + "/vdnId",
+                        "maximum",
+                        "02000007",
+                        "must be at most 9999, got " + repr(x1),
                     )
                 )
         else:
-            out.append(Violation(p + "/vdnId", "type", "02000006", _M13 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/vdnId",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x1),
+                )
+            )
     x2 = v.get("campaignId", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/campaignId", "required", "02000001", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/campaignId", "required", "02000001", _M3)
+        )
     else:
         if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
-            out.append(Violation(p + "/campaignId", "type", "02000006", _M13 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/campaignId",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x2),
+                )
+            )
 
 
-def _check_DeleteCallDataPathParams_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_DeleteCallDataPathParams_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", "02000006", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
     if not v.keys() <= _K20:
         for k in v:
             if k not in _K20:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("vdnId", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/vdnId", "required", "02000001", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/vdnId", "required", "02000001", _M3))
     else:
         if type(x1) is int or (type(x1) is float and x1.is_integer()):
             if x1 < 1:
                 out.append(
                     Violation(
-                        p + "/vdnId", "minimum", "02000007", "must be at least 1, got " + repr(x1)
+                        (p if i < 0 else p + str(i)) + "/vdnId",
+                        "minimum",
+                        "02000007",
+                        "must be at least 1, got " + repr(x1),
                     )
                 )
             if x1 > 9999:
                 out.append(
                     Violation(
-                        p + "/vdnId", "maximum", "02000007", "must be at most 9999, got " + repr(x1)
+                        (p if i < 0 else p + str(i)) + "/vdnId",
+                        "maximum",
+                        "02000007",
+                        "must be at most 9999, got " + repr(x1),
                     )
                 )
         else:
-            out.append(Violation(p + "/vdnId", "type", "02000006", _M13 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/vdnId",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x1),
+                )
+            )
     x2 = v.get("campaignId", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/campaignId", "required", "02000001", _M3))
+        out.append(
+            Violation((p if i < 0 else p + str(i)) + "/campaignId", "required", "02000001", _M3)
+        )
     else:
         if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
-            out.append(Violation(p + "/campaignId", "type", "02000006", _M13 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/campaignId",
+                    "type",
+                    "02000006",
+                    _M13 + _type_name(x2),
+                )
+            )
 
 
 def validate_add_call_data_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_AddCallDataRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_AddCallDataRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_add_call_data_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_AddCallDataResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_AddCallDataResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_delete_call_data_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_DeleteCallDataRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_DeleteCallDataRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_delete_call_data_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_DeleteCallDataResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_DeleteCallDataResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_add_call_data_path(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_AddCallDataPathParams_strict(body, "path:", out, Ctx(body, _MUST_MATCH))
+    _check_AddCallDataPathParams_strict(body, "path:", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_delete_call_data_path(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_DeleteCallDataPathParams_strict(body, "path:", out, Ctx(body, _MUST_MATCH))
+    _check_DeleteCallDataPathParams_strict(body, "path:", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 

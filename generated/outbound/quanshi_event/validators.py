@@ -33,215 +33,370 @@ _M14 = "expected string or null, got "
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
-def _check_CreateEventCallRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CreateEventCallRequest_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K1:
         for k in v:
             if k not in _K1:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("eventId", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/eventId", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/eventId", "required", None, _M3))
     else:
         if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
-            out.append(Violation(p + "/eventId", "type", None, _M5 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/eventId", "type", None, _M5 + _type_name(x2)
+                )
+            )
     x3 = v.get("beforeMinutes", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             if x3 < 0:
                 out.append(
                     Violation(
-                        p + "/beforeMinutes", "minimum", None, "must be at least 0, got " + repr(x3)
+                        (p if i < 0 else p + str(i)) + "/beforeMinutes",
+                        "minimum",
+                        None,
+                        "must be at least 0, got " + repr(x3),
                     )
                 )
             if x3 > 60:
                 out.append(
                     Violation(
-                        p + "/beforeMinutes", "maximum", None, "must be at most 60, got " + repr(x3)
+                        (p if i < 0 else p + str(i)) + "/beforeMinutes",
+                        "maximum",
+                        None,
+                        "must be at most 60, got " + repr(x3),
                     )
                 )
         else:
-            out.append(Violation(p + "/beforeMinutes", "type", None, _M5 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/beforeMinutes",
+                    "type",
+                    None,
+                    _M5 + _type_name(x3),
+                )
+            )
     x4 = v.get("callList", _MISSING)
     if x4 is _MISSING:
-        out.append(Violation(p + "/callList", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/callList", "required", None, _M3))
     else:
         if type(x4) is list:
             if len(x4) < 1:
                 out.append(
                     Violation(
-                        p + "/callList",
+                        (p if i < 0 else p + str(i)) + "/callList",
                         "min_items",
                         None,
                         "must have at least 1 item, got " + str(len(x4)),
                     )
                 )
-            q5 = p + "/callList/"
+            q5 = (p if i < 0 else p + str(i)) + "/callList/"
             for i6, x7 in enumerate(x4):
-                _check_CallListEntry_strict(x7, q5 + str(i6), out, ctx)
+                _check_CallListEntry_strict(x7, q5, i6, out, ctx)
         else:
-            out.append(Violation(p + "/callList", "type", None, _M6 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/callList", "type", None, _M6 + _type_name(x4)
+                )
+            )
 
 
-def _check_CallListEntry_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K7:
         for k in v:
             if k not in _K7:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("name", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("company", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/company", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/company", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("countryCode", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
             if _P8.fullmatch(x3) is None:
-                out.append(Violation(p + "/countryCode", "pattern", None, _M9))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/countryCode", "pattern", None, _M9)
+                )
         else:
-            out.append(Violation(p + "/countryCode", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/countryCode",
+                    "type",
+                    None,
+                    _M4 + _type_name(x3),
+                )
+            )
     x4 = v.get("mobile", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/mobile", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/mobile", "type", None, _M4 + _type_name(x4)
+                )
+            )
     x5 = v.get("areaCode", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is str:
             if _P10.fullmatch(x5) is None:
-                out.append(Violation(p + "/areaCode", "pattern", None, _M11))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/areaCode", "pattern", None, _M11)
+                )
         else:
-            out.append(Violation(p + "/areaCode", "type", None, _M4 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/areaCode", "type", None, _M4 + _type_name(x5)
+                )
+            )
     x6 = v.get("phone", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is not str:
-            out.append(Violation(p + "/phone", "type", None, _M4 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x6)
+                )
+            )
     c7 = sum(1 for f in _T12 if v.get(f) is not None and v.get(f) != "")
     if c7 != 1:
-        out.append(Violation(p, "exactly_one_of", None, _M13 + str(c7)))
+        out.append(Violation((p if i < 0 else p + str(i)), "exactly_one_of", None, _M13 + str(c7)))
 
 
-def _check_CreateEventCallResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CreateEventCallResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("timeStamp", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/timeStamp", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/timeStamp", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("requestId", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/requestId", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/requestId", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("code", _MISSING)
     if x3 is not _MISSING:
         if not (type(x3) is int or (type(x3) is float and x3.is_integer())):
-            out.append(Violation(p + "/code", "type", None, _M5 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/code", "type", None, _M5 + _type_name(x3)
+                )
+            )
     x4 = v.get("msg", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/msg", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/msg", "type", None, _M4 + _type_name(x4))
+            )
     x5 = v.get("data", _MISSING)
     if x5 is not _MISSING:
-        _check_CreateEventCallResponseData_tolerant(x5, p + "/data", out, ctx)
+        _check_CreateEventCallResponseData_tolerant(
+            x5, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
+        )
 
 
 def _check_CreateEventCallResponseData_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("total_count", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/total_count", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/total_count",
+                    "type",
+                    None,
+                    _M5 + _type_name(x1),
+                )
+            )
     x2 = v.get("success_count", _MISSING)
     if x2 is not _MISSING:
         if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
-            out.append(Violation(p + "/success_count", "type", None, _M5 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/success_count",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                )
+            )
     x3 = v.get("success_data", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is list:
-            q4 = p + "/success_data/"
+            q4 = (p if i < 0 else p + str(i)) + "/success_data/"
             for i5, x6 in enumerate(x3):
-                _check_CallRecord_tolerant(x6, q4 + str(i5), out, ctx)
+                _check_CallRecord_tolerant(x6, q4, i5, out, ctx)
         else:
-            out.append(Violation(p + "/success_data", "type", None, _M6 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/success_data",
+                    "type",
+                    None,
+                    _M6 + _type_name(x3),
+                )
+            )
     x7 = v.get("fail_count", _MISSING)
     if x7 is not _MISSING:
         if not (type(x7) is int or (type(x7) is float and x7.is_integer())):
-            out.append(Violation(p + "/fail_count", "type", None, _M5 + _type_name(x7)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/fail_count", "type", None, _M5 + _type_name(x7)
+                )
+            )
     x8 = v.get("fail_data", _MISSING)
     if x8 is not _MISSING:
         if type(x8) is list:
-            q9 = p + "/fail_data/"
+            q9 = (p if i < 0 else p + str(i)) + "/fail_data/"
             for i10, x11 in enumerate(x8):
-                _check_CallRecord_tolerant(x11, q9 + str(i10), out, ctx)
+                _check_CallRecord_tolerant(x11, q9, i10, out, ctx)
         else:
-            out.append(Violation(p + "/fail_data", "type", None, _M6 + _type_name(x8)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/fail_data", "type", None, _M6 + _type_name(x8)
+                )
+            )
     x12 = v.get("requestId", _MISSING)
     if x12 is not _MISSING:
         if x12 is not None and type(x12) is not str:
-            out.append(Violation(p + "/requestId", "type", None, _M14 + _type_name(x12)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/requestId",
+                    "type",
+                    None,
+                    _M14 + _type_name(x12),
+                )
+            )
 
 
-def _check_CallRecord_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("id", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/id", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M4 + _type_name(x1))
+            )
     x2 = v.get("name", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("company", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/company", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/company", "type", None, _M4 + _type_name(x3)
+                )
+            )
     x4 = v.get("countryCode", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/countryCode", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/countryCode",
+                    "type",
+                    None,
+                    _M4 + _type_name(x4),
+                )
+            )
     x5 = v.get("mobile", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is not str:
-            out.append(Violation(p + "/mobile", "type", None, _M4 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/mobile", "type", None, _M4 + _type_name(x5)
+                )
+            )
     x6 = v.get("areaCode", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is not str:
-            out.append(Violation(p + "/areaCode", "type", None, _M4 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/areaCode", "type", None, _M4 + _type_name(x6)
+                )
+            )
     x7 = v.get("phone", _MISSING)
     if x7 is not _MISSING:
         if type(x7) is not str:
-            out.append(Violation(p + "/phone", "type", None, _M4 + _type_name(x7)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x7)
+                )
+            )
 
 
 def validate_create_event_call_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_CreateEventCallRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_CreateEventCallRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_create_event_call_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_CreateEventCallResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_CreateEventCallResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 

@@ -42,56 +42,85 @@ _M21 = "expected string or null, got "
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
-def _check_ListTasksRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ListTasksRequest_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K1:
         for k in v:
             if k not in _K1:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
 
 
-def _check_ListTasksResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ListTasksResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_ListTasksResponseInfo_tolerant(x3, p + "/info", out, ctx)
+        _check_ListTasksResponseInfo_tolerant(
+            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+        )
 
 
-def _check_ListTasksResponseInfo_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ListTasksResponseInfo_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("list", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is list:
-            q2 = p + "/list/"
+            q2 = (p if i < 0 else p + str(i)) + "/list/"
             for i3, x4 in enumerate(x1):
-                _check_GroupcallTask_tolerant(x4, q2 + str(i3), out, ctx)
+                _check_GroupcallTask_tolerant(x4, q2, i3, out, ctx)
         else:
-            out.append(Violation(p + "/list", "type", None, _M6 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/list", "type", None, _M6 + _type_name(x1)
+                )
+            )
 
 
-def _check_GroupcallTask_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("id", _MISSING)
     if x1 is not _MISSING:
@@ -99,164 +128,256 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx
             pass
         elif type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M9 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M9 + _type_name(x1))
+            )
     x2 = v.get("name", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("status", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             pass
         elif type(x3) is str:
             if _P7.fullmatch(x3) is None:
-                out.append(Violation(p + "/status", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/status", "type", None, _M8))
         else:
-            out.append(Violation(p + "/status", "type", None, _M9 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/status", "type", None, _M9 + _type_name(x3)
+                )
+            )
     x4 = v.get("start_time", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/start_time", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/start_time", "type", None, _M4 + _type_name(x4)
+                )
+            )
     x5 = v.get("end_time", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is not str:
-            out.append(Violation(p + "/end_time", "type", None, _M4 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/end_time", "type", None, _M4 + _type_name(x5)
+                )
+            )
 
 
-def _check_GetTaskRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_GetTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_GetTaskRequestData_strict(x2, p + "/data", out, ctx)
+        _check_GetTaskRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
 
-def _check_GetTaskRequestData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_GetTaskRequestData_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K11:
         for k in v:
             if k not in _K11:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
 
 
-def _check_GetTaskResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_GetTaskResponse_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_GetTaskResponseInfo_tolerant(x3, p + "/info", out, ctx)
+        _check_GetTaskResponseInfo_tolerant(
+            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+        )
 
 
-def _check_GetTaskResponseInfo_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_GetTaskResponseInfo_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("info", _MISSING)
     if x1 is not _MISSING:
-        _check_GroupcallTask_tolerant(x1, p + "/info", out, ctx)
+        _check_GroupcallTask_tolerant(x1, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx)
 
 
-def _check_AddBatchRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddBatchRequest_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_AddBatchRequestData_strict(x2, p + "/data", out, ctx)
+        _check_AddBatchRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
 
-def _check_AddBatchRequestData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddBatchRequestData_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K13:
         for k in v:
             if k not in _K13:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
     x2 = v.get("name", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/name", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", None, _M3))
     else:
         if type(x2) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x2)
+                )
+            )
 
 
-def _check_AddBatchResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddBatchResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_AddBatchResponseInfo_tolerant(x3, p + "/info", out, ctx)
+        _check_AddBatchResponseInfo_tolerant(
+            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+        )
 
 
-def _check_AddBatchResponseInfo_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_AddBatchResponseInfo_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("batch_id", _MISSING)
     if x1 is not _MISSING:
@@ -264,82 +385,120 @@ def _check_AddBatchResponseInfo_tolerant(v: Any, p: str, out: list[Violation], c
             pass
         elif type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/batch_id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/batch_id", "type", None, _M9 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M9 + _type_name(x1)
+                )
+            )
 
 
-def _check_ListBoundBatchIdsRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ListBoundBatchIdsRequest_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_ListBoundBatchIdsRequestData_strict(x2, p + "/data", out, ctx)
+        _check_ListBoundBatchIdsRequestData_strict(
+            x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
+        )
 
 
 def _check_ListBoundBatchIdsRequestData_strict(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K11:
         for k in v:
             if k not in _K11:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
 
 
 def _check_ListBoundBatchIdsResponse_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_ListBoundBatchIdsResponseInfo_tolerant(x3, p + "/info", out, ctx)
+        _check_ListBoundBatchIdsResponseInfo_tolerant(
+            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+        )
 
 
 def _check_ListBoundBatchIdsResponseInfo_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("list", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is list:
-            q2 = p + "/list/"
+            q2 = (p if i < 0 else p + str(i)) + "/list/"
             for i3, x4 in enumerate(x1):
                 if type(x4) is int or (type(x4) is float and x4.is_integer()):
                     pass
@@ -349,215 +508,342 @@ def _check_ListBoundBatchIdsResponseInfo_tolerant(
                 else:
                     out.append(Violation(q2 + str(i3), "type", None, _M9 + _type_name(x4)))
         else:
-            out.append(Violation(p + "/list", "type", None, _M6 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/list", "type", None, _M6 + _type_name(x1)
+                )
+            )
 
 
-def _check_StartTaskRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_StartTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_StartTaskRequestData_strict(x2, p + "/data", out, ctx)
+        _check_StartTaskRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
 
-def _check_StartTaskRequestData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_StartTaskRequestData_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K11:
         for k in v:
             if k not in _K11:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
 
 
-def _check_StartTaskResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_StartTaskResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/info", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M4 + _type_name(x3)
+                )
+            )
 
 
-def _check_StopTaskRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_StopTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_StopTaskRequestData_strict(x2, p + "/data", out, ctx)
+        _check_StopTaskRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
 
-def _check_StopTaskRequestData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_StopTaskRequestData_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K11:
         for k in v:
             if k not in _K11:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
 
 
-def _check_StopTaskResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_StopTaskResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/info", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M4 + _type_name(x3)
+                )
+            )
 
 
-def _check_UploadDataRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_UploadDataRequest_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_UploadDataRequestData_strict(x2, p + "/data", out, ctx)
+        _check_UploadDataRequestData_strict(
+            x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
+        )
 
 
-def _check_UploadDataRequestData_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_UploadDataRequestData_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K14:
         for k in v:
             if k not in _K14:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
     x2 = v.get("batch_id", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/batch_id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "required", None, _M3))
     else:
         if type(x2) is str:
             if _P7.fullmatch(x2) is None:
-                out.append(Violation(p + "/batch_id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/batch_id", "type", None, _M12 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M12 + _type_name(x2)
+                )
+            )
     x3 = v.get("data_list", _MISSING)
     if x3 is _MISSING:
-        out.append(Violation(p + "/data_list", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data_list", "required", None, _M3))
     else:
         if type(x3) is list:
             if len(x3) < 1:
                 out.append(
                     Violation(
-                        p + "/data_list",
+                        (p if i < 0 else p + str(i)) + "/data_list",
                         "min_items",
                         None,
                         "must have at least 1 item, got " + str(len(x3)),
                     )
                 )
-            q4 = p + "/data_list/"
+            q4 = (p if i < 0 else p + str(i)) + "/data_list/"
             for i5, x6 in enumerate(x3):
-                _check_UploadRecord_strict(x6, q4 + str(i5), out, ctx)
+                _check_UploadRecord_strict(x6, q4, i5, out, ctx)
         else:
-            out.append(Violation(p + "/data_list", "type", None, _M6 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/data_list", "type", None, _M6 + _type_name(x3)
+                )
+            )
 
 
-def _check_UploadRecord_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K15:
         for k in v:
             if k not in _K15:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("name", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("phone", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/phone", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/phone", "required", None, _M3))
     else:
         if type(x2) is not str:
-            out.append(Violation(p + "/phone", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("address", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/address", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M4 + _type_name(x3)
+                )
+            )
     x4 = v.get("state", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
@@ -566,44 +852,73 @@ def _check_UploadRecord_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -
                 if b5 > 60:
                     out.append(
                         Violation(
-                            p + "/state",
+                            (p if i < 0 else p + str(i)) + "/state",
                             "max_bytes",
                             None,
                             "must be at most 60 bytes in UTF-8, got " + str(b5),
                         )
                     )
         else:
-            out.append(Violation(p + "/state", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/state", "type", None, _M4 + _type_name(x4)
+                )
+            )
     x6 = v.get("callback_url", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is not str:
-            out.append(Violation(p + "/callback_url", "type", None, _M4 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/callback_url",
+                    "type",
+                    None,
+                    _M4 + _type_name(x6),
+                )
+            )
     x7 = v.get("email", _MISSING)
     if x7 is not _MISSING:
         if type(x7) is not str:
-            out.append(Violation(p + "/email", "type", None, _M4 + _type_name(x7)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/email", "type", None, _M4 + _type_name(x7)
+                )
+            )
 
 
-def _check_UploadDataResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_UploadDataResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_UploadDataResponseInfo_tolerant(x3, p + "/info", out, ctx)
+        _check_UploadDataResponseInfo_tolerant(
+            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+        )
 
 
-def _check_UploadDataResponseInfo_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_UploadDataResponseInfo_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("successCount", _MISSING)
     if x1 is not _MISSING:
@@ -611,128 +926,224 @@ def _check_UploadDataResponseInfo_tolerant(v: Any, p: str, out: list[Violation],
             pass
         elif type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/successCount", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/successCount", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/successCount", "type", None, _M9 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/successCount",
+                    "type",
+                    None,
+                    _M9 + _type_name(x1),
+                )
+            )
     x2 = v.get("duplicateCount", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is int or (type(x2) is float and x2.is_integer()):
             pass
         elif type(x2) is str:
             if _P7.fullmatch(x2) is None:
-                out.append(Violation(p + "/duplicateCount", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/duplicateCount", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/duplicateCount", "type", None, _M9 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/duplicateCount",
+                    "type",
+                    None,
+                    _M9 + _type_name(x2),
+                )
+            )
     x3 = v.get("failCount", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             pass
         elif type(x3) is str:
             if _P7.fullmatch(x3) is None:
-                out.append(Violation(p + "/failCount", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/failCount", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/failCount", "type", None, _M9 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/failCount", "type", None, _M9 + _type_name(x3)
+                )
+            )
 
 
-def _check_ListCallRecordsRequest_strict(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ListCallRecordsRequest_strict(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K10:
         for k in v:
             if k not in _K10:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
     else:
         if type(x1) is not str:
-            out.append(Violation(p + "/token", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation(p + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
     else:
-        _check_ListCallRecordsRequestData_strict(x2, p + "/data", out, ctx)
+        _check_ListCallRecordsRequestData_strict(
+            x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
+        )
 
 
 def _check_ListCallRecordsRequestData_strict(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     if not v.keys() <= _K16:
         for k in v:
             if k not in _K16:
-                out.append(Violation(p + "/" + _escape(k), "unknown_field", None, _M2 + repr(k)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/" + _escape(k),
+                        "unknown_field",
+                        None,
+                        _M2 + repr(k),
+                    )
+                )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation(p + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
     else:
         if type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/id", "type", None, _M12 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+            )
     x2 = v.get("type", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is str:
             if x2 not in _E17:
-                out.append(Violation(p + "/type", "enum", None, _M18 + repr(x2)))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/type", "enum", None, _M18 + repr(x2))
+                )
         else:
-            out.append(Violation(p + "/type", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/type", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("search_date", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
             if _P19.fullmatch(x3) is None:
-                out.append(Violation(p + "/search_date", "format", None, _M20))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/search_date", "format", None, _M20)
+                )
         else:
-            out.append(Violation(p + "/search_date", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/search_date",
+                    "type",
+                    None,
+                    _M4 + _type_name(x3),
+                )
+            )
     x4 = v.get("call_result", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
             if x4 not in _E17:
-                out.append(Violation(p + "/call_result", "enum", None, _M18 + repr(x4)))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/call_result", "enum", None, _M18 + repr(x4)
+                    )
+                )
         else:
-            out.append(Violation(p + "/call_result", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/call_result",
+                    "type",
+                    None,
+                    _M4 + _type_name(x4),
+                )
+            )
     x5 = v.get("page", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is str:
             if _P7.fullmatch(x5) is None:
-                out.append(Violation(p + "/page", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M8))
         else:
-            out.append(Violation(p + "/page", "type", None, _M12 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M12 + _type_name(x5)
+                )
+            )
     x6 = v.get("page_size", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is str:
             if _P7.fullmatch(x6) is None:
-                out.append(Violation(p + "/page_size", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/page_size", "type", None, _M12 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M12 + _type_name(x6)
+                )
+            )
 
 
-def _check_ListCallRecordsResponse_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_ListCallRecordsResponse_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
-            out.append(Violation(p + "/statusCode", "type", None, _M5 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                )
+            )
     x2 = v.get("message", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/message", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_ListCallRecordsResponseInfo_tolerant(x3, p + "/info", out, ctx)
+        _check_ListCallRecordsResponseInfo_tolerant(
+            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+        )
 
 
 def _check_ListCallRecordsResponseInfo_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("page", _MISSING)
     if x1 is not _MISSING:
@@ -740,298 +1151,488 @@ def _check_ListCallRecordsResponseInfo_tolerant(
             pass
         elif type(x1) is str:
             if _P7.fullmatch(x1) is None:
-                out.append(Violation(p + "/page", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M8))
         else:
-            out.append(Violation(p + "/page", "type", None, _M9 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M9 + _type_name(x1)
+                )
+            )
     x2 = v.get("page_size", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is int or (type(x2) is float and x2.is_integer()):
             pass
         elif type(x2) is str:
             if _P7.fullmatch(x2) is None:
-                out.append(Violation(p + "/page_size", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/page_size", "type", None, _M9 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M9 + _type_name(x2)
+                )
+            )
     x3 = v.get("total_page", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             pass
         elif type(x3) is str:
             if _P7.fullmatch(x3) is None:
-                out.append(Violation(p + "/total_page", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/total_page", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/total_page", "type", None, _M9 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/total_page", "type", None, _M9 + _type_name(x3)
+                )
+            )
     x4 = v.get("total_count", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is int or (type(x4) is float and x4.is_integer()):
             pass
         elif type(x4) is str:
             if _P7.fullmatch(x4) is None:
-                out.append(Violation(p + "/total_count", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/total_count", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/total_count", "type", None, _M9 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/total_count",
+                    "type",
+                    None,
+                    _M9 + _type_name(x4),
+                )
+            )
     x5 = v.get("info", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is list:
-            q6 = p + "/info/"
+            q6 = (p if i < 0 else p + str(i)) + "/info/"
             for i7, x8 in enumerate(x5):
-                _check_CallRecord_tolerant(x8, q6 + str(i7), out, ctx)
+                _check_CallRecord_tolerant(x8, q6, i7, out, ctx)
         else:
-            out.append(Violation(p + "/info", "type", None, _M6 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M6 + _type_name(x5)
+                )
+            )
 
 
-def _check_CallRecord_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("name", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x1)
+                )
+            )
     x2 = v.get("path", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/path", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/path", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("address", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/address", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M4 + _type_name(x3)
+                )
+            )
     x4 = v.get("staff_id", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is int or (type(x4) is float and x4.is_integer()):
             pass
         elif type(x4) is str:
             if _P7.fullmatch(x4) is None:
-                out.append(Violation(p + "/staff_id", "type", None, _M8))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/staff_id", "type", None, _M8))
         else:
-            out.append(Violation(p + "/staff_id", "type", None, _M9 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/staff_id", "type", None, _M9 + _type_name(x4)
+                )
+            )
     x5 = v.get("update_time", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is not str:
-            out.append(Violation(p + "/update_time", "type", None, _M4 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/update_time",
+                    "type",
+                    None,
+                    _M4 + _type_name(x5),
+                )
+            )
     x6 = v.get("call_result", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is int or (type(x6) is float and x6.is_integer()):
             pass
         elif type(x6) is str:
             if _P7.fullmatch(x6) is None:
-                out.append(Violation(p + "/call_result", "type", None, _M8))
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/call_result", "type", None, _M8)
+                )
         else:
-            out.append(Violation(p + "/call_result", "type", None, _M9 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/call_result",
+                    "type",
+                    None,
+                    _M9 + _type_name(x6),
+                )
+            )
     x7 = v.get("batch_name", _MISSING)
     if x7 is not _MISSING:
         if type(x7) is not str:
-            out.append(Violation(p + "/batch_name", "type", None, _M4 + _type_name(x7)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/batch_name", "type", None, _M4 + _type_name(x7)
+                )
+            )
     x8 = v.get("uniqueid", _MISSING)
     if x8 is not _MISSING:
         if type(x8) is not str:
-            out.append(Violation(p + "/uniqueid", "type", None, _M4 + _type_name(x8)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/uniqueid", "type", None, _M4 + _type_name(x8)
+                )
+            )
 
 
-def _check_CallResultCallback_tolerant(v: Any, p: str, out: list[Violation], ctx: Ctx) -> None:
+def _check_CallResultCallback_tolerant(
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
+) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("call_result", _MISSING)
     if x1 is not _MISSING:
-        _check_CallResultCallbackCallResult_tolerant(x1, p + "/call_result", out, ctx)
+        _check_CallResultCallbackCallResult_tolerant(
+            x1, (p if i < 0 else p + str(i)) + "/call_result", -1, out, ctx
+        )
 
 
 def _check_CallResultCallbackCallResult_tolerant(
-    v: Any, p: str, out: list[Violation], ctx: Ctx
+    v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation(p, "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
     x1 = v.get("id", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
-            out.append(Violation(p + "/id", "type", None, _M4 + _type_name(x1)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M4 + _type_name(x1))
+            )
     x2 = v.get("company_id", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
-            out.append(Violation(p + "/company_id", "type", None, _M4 + _type_name(x2)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/company_id", "type", None, _M4 + _type_name(x2)
+                )
+            )
     x3 = v.get("batch_id", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is not str:
-            out.append(Violation(p + "/batch_id", "type", None, _M4 + _type_name(x3)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M4 + _type_name(x3)
+                )
+            )
     x4 = v.get("name", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
-            out.append(Violation(p + "/name", "type", None, _M4 + _type_name(x4)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x4)
+                )
+            )
     x5 = v.get("phone", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is not str:
-            out.append(Violation(p + "/phone", "type", None, _M4 + _type_name(x5)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x5)
+                )
+            )
     x6 = v.get("address", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is not str:
-            out.append(Violation(p + "/address", "type", None, _M4 + _type_name(x6)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M4 + _type_name(x6)
+                )
+            )
     x7 = v.get("company_name", _MISSING)
     if x7 is not _MISSING:
         if type(x7) is not str:
-            out.append(Violation(p + "/company_name", "type", None, _M4 + _type_name(x7)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/company_name",
+                    "type",
+                    None,
+                    _M4 + _type_name(x7),
+                )
+            )
     x8 = v.get("customer_type", _MISSING)
     if x8 is not _MISSING:
         if type(x8) is not str:
-            out.append(Violation(p + "/customer_type", "type", None, _M4 + _type_name(x8)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/customer_type",
+                    "type",
+                    None,
+                    _M4 + _type_name(x8),
+                )
+            )
     x9 = v.get("sex", _MISSING)
     if x9 is not _MISSING:
         if type(x9) is not str:
-            out.append(Violation(p + "/sex", "type", None, _M4 + _type_name(x9)))
+            out.append(
+                Violation((p if i < 0 else p + str(i)) + "/sex", "type", None, _M4 + _type_name(x9))
+            )
     x10 = v.get("email", _MISSING)
     if x10 is not _MISSING:
         if type(x10) is not str:
-            out.append(Violation(p + "/email", "type", None, _M4 + _type_name(x10)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/email", "type", None, _M4 + _type_name(x10)
+                )
+            )
     x11 = v.get("comment", _MISSING)
     if x11 is not _MISSING:
         if x11 is not None and type(x11) is not str:
-            out.append(Violation(p + "/comment", "type", None, _M21 + _type_name(x11)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/comment", "type", None, _M21 + _type_name(x11)
+                )
+            )
     x12 = v.get("call_out_status", _MISSING)
     if x12 is not _MISSING:
         if type(x12) is not str:
-            out.append(Violation(p + "/call_out_status", "type", None, _M4 + _type_name(x12)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/call_out_status",
+                    "type",
+                    None,
+                    _M4 + _type_name(x12),
+                )
+            )
     x13 = v.get("call_result", _MISSING)
     if x13 is not _MISSING:
         if type(x13) is not str:
-            out.append(Violation(p + "/call_result", "type", None, _M4 + _type_name(x13)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/call_result",
+                    "type",
+                    None,
+                    _M4 + _type_name(x13),
+                )
+            )
     x14 = v.get("groupcall_mark", _MISSING)
     if x14 is not _MISSING:
         if type(x14) is not str:
-            out.append(Violation(p + "/groupcall_mark", "type", None, _M4 + _type_name(x14)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/groupcall_mark",
+                    "type",
+                    None,
+                    _M4 + _type_name(x14),
+                )
+            )
     x15 = v.get("forecast_mark", _MISSING)
     if x15 is not _MISSING:
         if type(x15) is not str:
-            out.append(Violation(p + "/forecast_mark", "type", None, _M4 + _type_name(x15)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/forecast_mark",
+                    "type",
+                    None,
+                    _M4 + _type_name(x15),
+                )
+            )
     x16 = v.get("serve_type", _MISSING)
     if x16 is not _MISSING:
         if type(x16) is not str:
-            out.append(Violation(p + "/serve_type", "type", None, _M4 + _type_name(x16)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/serve_type",
+                    "type",
+                    None,
+                    _M4 + _type_name(x16),
+                )
+            )
     x17 = v.get("serve_state", _MISSING)
     if x17 is not _MISSING:
         if type(x17) is not str:
-            out.append(Violation(p + "/serve_state", "type", None, _M4 + _type_name(x17)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/serve_state",
+                    "type",
+                    None,
+                    _M4 + _type_name(x17),
+                )
+            )
     x18 = v.get("update_time", _MISSING)
     if x18 is not _MISSING:
         if type(x18) is not str:
-            out.append(Violation(p + "/update_time", "type", None, _M4 + _type_name(x18)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/update_time",
+                    "type",
+                    None,
+                    _M4 + _type_name(x18),
+                )
+            )
     x19 = v.get("create_time", _MISSING)
     if x19 is not _MISSING:
         if type(x19) is not str:
-            out.append(Violation(p + "/create_time", "type", None, _M4 + _type_name(x19)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/create_time",
+                    "type",
+                    None,
+                    _M4 + _type_name(x19),
+                )
+            )
     x20 = v.get("callback_url", _MISSING)
     if x20 is not _MISSING:
         if x20 is not None and type(x20) is not str:
-            out.append(Violation(p + "/callback_url", "type", None, _M21 + _type_name(x20)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/callback_url",
+                    "type",
+                    None,
+                    _M21 + _type_name(x20),
+                )
+            )
     x21 = v.get("state", _MISSING)
     if x21 is not _MISSING:
         if x21 is not None and type(x21) is not str:
-            out.append(Violation(p + "/state", "type", None, _M21 + _type_name(x21)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/state", "type", None, _M21 + _type_name(x21)
+                )
+            )
     x22 = v.get("is_push", _MISSING)
     if x22 is not _MISSING:
         if type(x22) is not str:
-            out.append(Violation(p + "/is_push", "type", None, _M4 + _type_name(x22)))
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/is_push", "type", None, _M4 + _type_name(x22)
+                )
+            )
 
 
 def validate_list_tasks_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_ListTasksRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_ListTasksRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_list_tasks_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_ListTasksResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_ListTasksResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_get_task_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_GetTaskRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_GetTaskRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_get_task_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_GetTaskResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_GetTaskResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_add_batch_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_AddBatchRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_AddBatchRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_add_batch_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_AddBatchResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_AddBatchResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_list_bound_batch_ids_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_ListBoundBatchIdsRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_ListBoundBatchIdsRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_list_bound_batch_ids_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_ListBoundBatchIdsResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_ListBoundBatchIdsResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_start_task_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_StartTaskRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_StartTaskRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_start_task_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_StartTaskResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_StartTaskResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_stop_task_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_StopTaskRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_StopTaskRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_stop_task_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_StopTaskResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_StopTaskResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_upload_data_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_UploadDataRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_UploadDataRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_upload_data_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_UploadDataResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_UploadDataResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_list_call_records_request(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_ListCallRecordsRequest_strict(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_ListCallRecordsRequest_strict(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_list_call_records_response(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_ListCallRecordsResponse_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_ListCallRecordsResponse_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
 def validate_call_result_callback(body: object) -> list[Violation]:
     out: list[Violation] = []
-    _check_CallResultCallback_tolerant(body, "", out, Ctx(body, _MUST_MATCH))
+    _check_CallResultCallback_tolerant(body, "", -1, out, Ctx(body, _MUST_MATCH))
     return out
 
 
