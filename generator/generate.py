@@ -6,6 +6,7 @@ no hash order (every mapping we iterate is ordered by the spec or sorted).
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 import hashlib
@@ -30,6 +31,28 @@ PACKAGE = "outbound"
 
 
 @functools.cache  # templates do not change while we run; compiling them is not free
+def docstring(text: str, indent: int = 0) -> str:
+    """A triple-quoted literal of `text`, so generated docstrings read as prose.
+
+    Like repr, it is a literal whose value is exactly its text (checked with ast.literal_eval),
+    falling back to repr for text a triple-quoted literal cannot carry as is. Continuation lines
+    get the docstring's `indent`, as docstrings are written by hand; trailing spaces are
+    dropped: they are invisible, and linters flag them.
+    """
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    text = ("\n" + " " * indent).join(lines).replace(" " * indent + "\n", "\n")
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    literal = f'"""{body}"""'
+    try:
+        if ast.literal_eval(literal) == text:
+            return literal
+    except (SyntaxError, ValueError):
+        pass
+    return repr(text)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -40,6 +63,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["py"] = repr
+    env.filters["doc"] = docstring
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
 
