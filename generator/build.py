@@ -145,7 +145,10 @@ class Builder:
         if fmt is not None and fmt not in FORMATS:
             self.error(path + ("format",), f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
         if raw.get("forbidden_chars") == "":
-            self.error(path + ("forbidden_chars",), "forbidden_chars is empty: list the characters or remove it")
+            self.error(
+                path + ("forbidden_chars",),
+                "forbidden_chars is empty: list the characters or remove it",
+            )
 
         items = None
         if "items" in raw:
@@ -158,7 +161,9 @@ class Builder:
         obj = None
         if "ref" in raw:
             if "properties" in raw:
-                self.error(path + ("properties",), "use either ref or properties, not both", key=True)
+                self.error(
+                    path + ("properties",), "use either ref or properties, not both", key=True
+                )
             obj = self.types.get(raw["ref"])
             if obj is None:
                 if raw["ref"] not in self.type_names:  # else it is a cycle, reported at the type
@@ -188,7 +193,9 @@ class Builder:
             if rule not in RULES:
                 self.error(path + ("codes", rule), f"unknown rule {rule!r}", key=True)
             if code not in self.code_set:
-                self.error(path + ("codes", rule), f"error code {code!r} is not declared under error_codes")
+                self.error(
+                    path + ("codes", rule), f"error code {code!r} is not declared under error_codes"
+                )
 
         schema = Schema(
             pos=self.pos(path),
@@ -343,13 +350,19 @@ class Builder:
             rpath = path + ("properties", p.name, "required_if")
             other = by_name.get(p.required_if.field)
             if other is None or other is p:
-                self.error(rpath + ("field",), f"required_if names {p.required_if.field!r}, not a sibling")
+                self.error(
+                    rpath + ("field",), f"required_if names {p.required_if.field!r}, not a sibling"
+                )
             else:
-                self.check_value_fits(p.required_if.equals, other.schema, rpath + ("equals",), "equals")
+                self.check_value_fits(
+                    p.required_if.equals, other.schema, rpath + ("equals",), "equals"
+                )
         one_of = tuple(raw.get("exactly_one_of", ()))
         for i, n in enumerate(one_of):
             if n not in by_name:
-                self.error(path + ("exactly_one_of", i), f"exactly_one_of names {n!r}, not a property")
+                self.error(
+                    path + ("exactly_one_of", i), f"exactly_one_of names {n!r}, not a property"
+                )
         if one_of and len(one_of) < 2:
             self.error(path + ("exactly_one_of",), "exactly_one_of needs at least two properties")
         dep = []
@@ -395,7 +408,9 @@ class Builder:
         for i, n in enumerate(notes):
             if n.id in note_ids:
                 first = self.pos(("notes", note_ids[n.id], "id")).line
-                self.error(("notes", i, "id"), f"note id {n.id!r} is used twice (first at line {first})")
+                self.error(
+                    ("notes", i, "id"), f"note id {n.id!r} is used twice (first at line {first})"
+                )
             note_ids.setdefault(n.id, i)
             self.check_source(("notes", i), n.source)
 
@@ -464,15 +479,19 @@ class Builder:
         for i, lim in enumerate(limits):
             if lim.operation is not None and lim.operation not in op_ids:
                 known = ", ".join(sorted(op_ids)) or "none"
-                self.error(("limits", i, "operation"), f"unknown operation {lim.operation!r} (operations: {known})")
+                self.error(
+                    ("limits", i, "operation"),
+                    f"unknown operation {lim.operation!r} (operations: {known})",
+                )
         for i, c in enumerate(codes):
             for j, o in enumerate(c.operations):
                 if o not in op_ids:
                     known = ", ".join(sorted(op_ids)) or "none"
-                    self.error(("error_codes", i, "operations", j), f"unknown operation {o!r} (operations: {known})")
-        callbacks = [
-            self.callback(name, raw) for name, raw in d.get("callbacks", {}).items()
-        ]
+                    self.error(
+                        ("error_codes", i, "operations", j),
+                        f"unknown operation {o!r} (operations: {known})",
+                    )
+        callbacks = [self.callback(name, raw) for name, raw in d.get("callbacks", {}).items()]
         return Service(
             name=d["service"],
             title=d["title"],
@@ -480,7 +499,9 @@ class Builder:
             pos=self.pos(()),
             auth=auth,
             envelope=envelope,
-            sources=tuple(Source(k, v["file"], v.get("title", "")) for k, v in d.get("sources", {}).items()),
+            sources=tuple(
+                Source(k, v["file"], v.get("title", "")) for k, v in d.get("sources", {}).items()
+            ),
             base_url=base.get("documented"),
             error_codes=tuple(codes),
             rule_codes=rule_codes,
@@ -525,10 +546,16 @@ class Builder:
             path: Path = ("error_codes", i)
             if raw["code"] in seen_codes:
                 first = self.pos(("error_codes", seen_codes[raw["code"]], "code")).line
-                self.error(path + ("code",), f"error code {raw['code']!r} is declared twice (first at line {first})")
+                self.error(
+                    path + ("code",),
+                    f"error code {raw['code']!r} is declared twice (first at line {first})",
+                )
             if raw["name"] in seen_names:
                 first = self.pos(("error_codes", seen_names[raw["name"]], "name")).line
-                self.error(path + ("name",), f"error code name {raw['name']!r} is used twice (first at line {first})")
+                self.error(
+                    path + ("name",),
+                    f"error code name {raw['name']!r} is used twice (first at line {first})",
+                )
             seen_codes.setdefault(raw["code"], i)
             seen_names.setdefault(raw["name"], i)
             for j, t in enumerate(raw.get("texts", [])):
@@ -589,10 +616,14 @@ class Builder:
                     f"number (it is placed in the URL), not {' | '.join(schema.types)}",
                     key=True,
                 )
-            params.append(Property(name, snake(name), schema, True, pos=self.doc.pos(ppath, key=True)))
+            params.append(
+                Property(name, snake(name), schema, True, pos=self.doc.pos(ppath, key=True))
+            )
         for name in sorted(declared - set(raw.get("path_params", {}))):
             if not name.strip():
-                self.error(path + ("path",), "path has an empty {}: name the parameter, e.g. {vdnId}")
+                self.error(
+                    path + ("path",), "path has an empty {}: name the parameter, e.g. {vdnId}"
+                )
                 continue
             self.error(
                 path + ("path",),
@@ -621,7 +652,11 @@ class Builder:
             note_ref(path + ("guard", "note"), guard.note)
         min_interval = None
         for lim in limits:
-            if lim.operation == op_id and lim.kind == "min_interval" and lim.enforced_by == "client":
+            if (
+                lim.operation == op_id
+                and lim.kind == "min_interval"
+                and lim.enforced_by == "client"
+            ):
                 min_interval = float(lim.value) if lim.value is not None else None
         examples = tuple(
             self.example(path + ("examples", i), ex, kind=ex["kind"])
@@ -654,7 +689,9 @@ class Builder:
         """Pointers of auth, envelope, arguments, guard and batch resolve in this operation."""
         path: Path = ("operations", op.id)
         if op.request.object is not None:
-            args = self.resolve(op.request, op.arguments_at, path + ("arguments_at",), "arguments_at")
+            args = self.resolve(
+                op.request, op.arguments_at, path + ("arguments_at",), "arguments_at"
+            )
             if args is not None and args.object is None:
                 self.error(path + ("arguments_at",), "arguments_at must point at an object")
             elif args is not None and _through_items(op.request, op.arguments_at):
@@ -665,7 +702,12 @@ class Builder:
                 )
                 args = None
             if auth.scheme == "body_token" and auth.body_field:
-                self.resolve(op.request, auth.body_field, ("auth", "body_field"), f"auth.body_field in {op.id}")
+                self.resolve(
+                    op.request,
+                    auth.body_field,
+                    ("auth", "body_field"),
+                    f"auth.body_field in {op.id}",
+                )
             arg_obj = args.object if args is not None else None
             if arg_obj is not None and id(arg_obj) not in self.broken:
                 self.check_arguments(op, arg_obj)
@@ -673,11 +715,15 @@ class Builder:
         if op.response.object is not None:
             self.check_must_match(op.response, op.response, path + ("response",))
         if op.response.object is not None:
-            self.resolve(op.response, envelope.code, ("envelope", "code"), f"envelope.code in {op.id}")
+            self.resolve(
+                op.response, envelope.code, ("envelope", "code"), f"envelope.code in {op.id}"
+            )
             for key in ("message", "data", "request_id"):
                 pointer = getattr(envelope, key)
                 if pointer:
-                    self.resolve(op.response, pointer, ("envelope", key), f"envelope.{key} in {op.id}")
+                    self.resolve(
+                        op.response, pointer, ("envelope", key), f"envelope.{key} in {op.id}"
+                    )
 
     def check_arguments(self, op: Operation, arg_obj: ObjectType) -> None:
         """Guard and batch name arguments; the client method's keyword names are distinct."""
@@ -752,7 +798,9 @@ class Builder:
                 self.check_must_match(root, p.schema, path + ("properties", p.name))
         elif schema.object is not None:
             for p in schema.object.properties:
-                self.check_must_match(root, p.schema, ("types", schema.object.name, "properties", p.name))
+                self.check_must_match(
+                    root, p.schema, ("types", schema.object.name, "properties", p.name)
+                )
 
     def resolve(self, root: Schema, pointer: str, path: Path, what: str) -> Schema | None:
         try:
@@ -793,7 +841,7 @@ class Builder:
         self.check_source(path, raw.get("source"))
         body_path = path + ("body",)
         positions = tuple(
-            (pointers.join(p[len(body_path):]), pos)
+            (pointers.join(p[len(body_path) :]), pos)
             for p, pos in self.doc.values.items()
             if p[: len(body_path)] == body_path
         )

@@ -32,14 +32,22 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     gen = sub.add_parser("generate", help="regenerate the package outbound from the specs")
-    gen.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs)")
-    gen.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default: generated)")
+    gen.add_argument(
+        "--specs", type=Path, default=Path("specs"), help="spec folder (default: specs)"
+    )
+    gen.add_argument(
+        "--out", type=Path, default=Path("generated"), help="output folder (default: generated)"
+    )
 
     chk = sub.add_parser(
         "check", help="specs valid, examples valid, output identical to a fresh generation"
     )
-    chk.add_argument("--specs", type=Path, default=Path("specs"), help="spec folder (default: specs)")
-    chk.add_argument("--out", type=Path, default=Path("generated"), help="output folder (default: generated)")
+    chk.add_argument(
+        "--specs", type=Path, default=Path("specs"), help="spec folder (default: specs)"
+    )
+    chk.add_argument(
+        "--out", type=Path, default=Path("generated"), help="output folder (default: generated)"
+    )
 
     val = sub.add_parser("validate", help="validate a JSON body with the generated validators")
     val.add_argument("service")
@@ -139,7 +147,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     if args.json:
-        rows = [{"path": v.path, "rule": v.rule, "code": v.code, "message": v.message} for v in violations]
+        rows = [
+            {"path": v.path, "rule": v.rule, "code": v.code, "message": v.message}
+            for v in violations
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for v in violations:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from . import pointers
 from .ir import ObjectType, Operation, Property, Schema, Service
-from .naming import pascal
 
 _SCALARS = {
     "string": "str",
@@ -137,7 +136,11 @@ def field_view(p: Property) -> FieldView:
         rules.append(f"Required when {p.required_if.field} is {p.required_if.equals!r}.")
     if s.enum:
         rules.append(
-            "Values: " + "; ".join(f"{e.value!r} ({e.meaning})" if e.meaning else repr(e.value) for e in s.enum) + "."
+            "Values: "
+            + "; ".join(
+                f"{e.value!r} ({e.meaning})" if e.meaning else repr(e.value) for e in s.enum
+            )
+            + "."
         )
     doc = _doc(" ".join([s.description.strip(), *rules]).strip(), s.source)
     return FieldView(p.py_name, p.name, ann, optional, doc, wire, py)
@@ -258,14 +261,6 @@ def operation_view(service: Service, op: Operation) -> OperationView:
         batch_size=size,
         batch_item_model=item_model,
     )
-
-
-def callback_parser_name(name: str) -> str:
-    return f"parse_{name}"
-
-
-def class_name(name: str) -> str:
-    return pascal(name)
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,6 @@ _JSON_TYPE = {
 }
 
 
-def _forbidden_class(chars: str) -> str:
-    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"
-
-
 class SchemaEmitter:
     def __init__(self, strict: bool) -> None:
         self.strict = strict
@@ -74,7 +70,7 @@ class SchemaEmitter:
             if getattr(s, key) is not None:
                 out[json_key] = getattr(s, key)
         if s.forbidden_chars:
-            out["not"] = {"type": "string", "pattern": _forbidden_class(s.forbidden_chars)}
+            out["not"] = {"type": "string", "pattern": formats.char_class(s.forbidden_chars)}
             out["x-forbidden-chars"] = s.forbidden_chars
         if s.max_bytes is not None:
             out["x-max-bytes"] = s.max_bytes
@@ -170,7 +166,9 @@ def body_schema(service: Service, body: Schema, kind: str, title: str) -> dict[s
 def operation_schemas(service: Service, op: Operation) -> dict[str, dict[str, Any]]:
     return {
         "request": body_schema(service, op.request, "request", f"{service.name}.{op.id} request"),
-        "response": body_schema(service, op.response, "response", f"{service.name}.{op.id} response"),
+        "response": body_schema(
+            service, op.response, "response", f"{service.name}.{op.id} response"
+        ),
     }
 
 

@@ -223,7 +223,7 @@ class ValidatorEmitter:
             with w.indent():
                 self.violation(w, path, rule, s, self.m.const("M", repr(description)))
         if s.forbidden_chars:
-            cls = "[" + "".join("\\" + c if c in "\\]^-[" else c for c in s.forbidden_chars) + "]"
+            cls = formats.char_class(s.forbidden_chars)
             name = self.m.const("F", f"re.compile({cls!r})")
             found = w.fresh("f")
             w(f"{found} = {name}.findall({var})")

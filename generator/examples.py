@@ -28,7 +28,9 @@ def check(services: list[Service], package: ModuleType) -> list[SpecError]:
     return errors
 
 
-def _check_one(module: ModuleType, schema: dict[str, object], name: str, ex: Example) -> list[SpecError]:
+def _check_one(
+    module: ModuleType, schema: dict[str, object], name: str, ex: Example
+) -> list[SpecError]:
     validate = getattr(module, f"validate_{ex.kind}")
     found = validate(name, ex.body)
     positions = dict(ex.positions)
@@ -46,7 +48,10 @@ def _check_one(module: ModuleType, schema: dict[str, object], name: str, ex: Exa
     ]
     got = {(v.path, v.rule) for v in found}
     errors += [
-        SpecError(ex.pos, f"example {ex.name!r} of {name}: expected a {rule} violation at {path}, found none")
+        SpecError(
+            ex.pos,
+            f"example {ex.name!r} of {name}: expected a {rule} violation at {path}, found none",
+        )
         for path, rule in sorted(expected - got)
     ]
     schema_errors = list(emit_schema.ecma_validator(schema).iter_errors(ex.body))
@@ -58,5 +63,10 @@ def _check_one(module: ModuleType, schema: dict[str, object], name: str, ex: Exa
         )
     # only a violation the validator did find can be missed by the JSON Schema
     if expected and not schema_errors and any(r != "must_match" for _, r in got & expected):
-        errors.append(SpecError(ex.pos, f"example {ex.name!r} of {name}: JSON Schema accepts what the validator rejects"))
+        errors.append(
+            SpecError(
+                ex.pos,
+                f"example {ex.name!r} of {name}: JSON Schema accepts what the validator rejects",
+            )
+        )
     return errors

@@ -29,3 +29,8 @@ DESCRIPTIONS = {
     "datetime": "a real date and time as yyyy-MM-dd HH:mm:ss",
 }
 INTEGER_STRING = "^[0-9]+$"
+
+
+def char_class(chars: str) -> str:
+    """A regex class matching any one of `chars` (valid in Python and ECMA-262 alike)."""
+    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"

@@ -30,7 +30,6 @@ MANIFEST = ".callgen-manifest.json"
 PACKAGE = "outbound"
 
 
-@functools.cache  # templates do not change while we run; compiling them is not free
 def docstring(text: str, indent: int = 0) -> str:
     """A triple-quoted literal of `text`, so generated docstrings read as prose.
 
@@ -53,6 +52,7 @@ def docstring(text: str, indent: int = 0) -> str:
     return repr(text)
 
 
+@functools.cache  # templates do not change while we run; compiling them is not free
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -123,7 +123,8 @@ def render(services: list[Service]) -> dict[str, bytes]:
             must_match=dict(validators.must_match),
             **context,
         )
-        put(f"{prefix}/models.py", "models.py.j2", models=emit_models.models(s), **context)
+        models = emit_models.models(s)
+        put(f"{prefix}/models.py", "models.py.j2", models=models, **context)
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
         operations = [emit_models.operation_view(s, op) for op in s.operations]
         put(
@@ -133,7 +134,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
             **emit_models.client_context(s),
             **context,
         )
-        model_names = sorted((m.name for m in emit_models.models(s)), key=isort_key)
+        model_names = sorted((m.name for m in models), key=isort_key)
         exported = model_names + [f"parse_{cb.name}" for cb in s.callbacks] + SERVICE_API
         put(
             f"{prefix}/__init__.py",

@@ -58,10 +58,6 @@ def pascal(name: str) -> str:
     return s
 
 
-def upper_snake(name: str) -> str:
-    return snake(name).rstrip("_").upper()
-
-
 def method_problem(name: str) -> str | None:
     """Why an operation id cannot be a client method name, or None when it can."""
     if keyword.iskeyword(name):  # soft keywords (match, type) are fine as method names

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from .build import build_service
-from .errors import SpecError, SpecErrors
+from .errors import SpecError, SpecErrors, quoted
 from .ir import Pos, Service
 from .resources import meta_schema_text
 from .yamlpos import Document, load_yaml
@@ -43,11 +43,6 @@ _KEY_HINTS = {
     "kind": "a callback example is always a callback body; remove kind",
 }
 _KEY_HINTS["required_if"] = _KEY_HINTS["inferred"] = _KEY_HINTS["required"]
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _kind(value: Any) -> str:
@@ -95,7 +90,9 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
                 )
                 for k in keys
             ]
-        return [SpecError(doc.pos(path), f"{where}: {_short(error.instance)} is not allowed here")]
+        return [
+            SpecError(doc.pos(path), f"{where}: {quoted(error.instance, 60)} is not allowed here")
+        ]
     if error.validator == "required":
         missing = re.match(r"'(.*)' is a required property$", error.message)
         name = missing.group(1) if missing else error.message
@@ -103,7 +100,9 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
     if error.validator in ("oneOf", "anyOf") and error.context:
         if all(e.validator == "required" for e in error.context):
             names = [repr(e.validator_value[0]) for e in error.context if e.validator_value]
-            return [SpecError(doc.pos(path), f"{where}: needs one of the keys {' or '.join(names)}")]
+            return [
+                SpecError(doc.pos(path), f"{where}: needs one of the keys {' or '.join(names)}")
+            ]
         # the branch that got past the value's own type is the one the author meant
         candidates = [
             e
@@ -126,20 +125,22 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
         if isinstance(instance, str) and value in ("integer", "number"):
             hint = "; write the number without quotes"
         elif instance is not None and not isinstance(instance, (dict, list)):
-            got += f" {_short(instance)}"
+            got += f" {quoted(instance, 60)}"
         return [SpecError(at, f"{subject}: expected {expected}, got {got}{hint}")]
     if error.validator == "enum":
-        choices = ", ".join(_short(v, 30) for v in value)
-        return [SpecError(at, f"{subject}: {_short(instance)} is not one of: {choices}")]
+        choices = ", ".join(quoted(v, 30) for v in value)
+        return [SpecError(at, f"{subject}: {quoted(instance, 60)} is not one of: {choices}")]
     if error.validator == "const":
-        return [SpecError(at, f"{subject}: must be {value!r}, not {_short(instance)}")]
+        return [SpecError(at, f"{subject}: must be {value!r}, not {quoted(instance, 60)}")]
     if error.validator == "pattern":
         description = error.schema.get("description") if isinstance(error.schema, dict) else None
         hint = f" — {description}" if description else ""
-        return [SpecError(at, f"{subject}: {_short(instance)} does not match {value}{hint}")]
+        return [SpecError(at, f"{subject}: {quoted(instance, 60)} does not match {value}{hint}")]
     if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         op = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}
-        return [SpecError(at, f"{subject}: must be {op[error.validator]} {value}, got {instance!r}")]
+        return [
+            SpecError(at, f"{subject}: must be {op[error.validator]} {value}, got {instance!r}")
+        ]
     if error.validator == "uniqueItems":
         return [SpecError(at, f"{subject}: lists an item twice")]
     message = error.message if len(error.message) <= 200 else error.message[:199] + "…"
@@ -183,7 +184,9 @@ def load_specs(specs_dir: Path) -> list[Service]:
     names: dict[str, str] = {}
     for s in services:
         if s.name in names:
-            errors.append(SpecError(s.pos, f"service {s.name!r} is also defined in {names[s.name]}"))
+            errors.append(
+                SpecError(s.pos, f"service {s.name!r} is also defined in {names[s.name]}")
+            )
         names[s.name] = s.file
     if errors:
         raise SpecErrors(errors)

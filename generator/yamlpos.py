@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SpecError, SpecErrors
+from .errors import SpecError, SpecErrors, quoted
 from .ir import Pos
 
 Path = tuple[str | int, ...]
@@ -67,11 +67,6 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def _short(text: str, limit: int = 40) -> str:
-    """`text` quoted for a message, cut to a readable length."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 class _Loader(yaml.SafeLoader):
     """Composes nodes; an alias becomes a null placeholder and is reported, never followed."""
 
@@ -111,7 +106,7 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
         return _BAD
 
     text = node.value
-    shown = _short(text)
+    shown = quoted(text)
     if node.style is None and node.tag in (_TAG + "value", _TAG + "merge"):
         return text  # a plain `=` or `<<` as a value is just text
     if node.tag not in _SCALAR_TAGS and node.tag != _TAG + "timestamp":
@@ -218,7 +213,7 @@ def _convert(
                 errors.append(
                     SpecError(
                         _pos(file, key_node),
-                        f"mapping key {_short(key_node.value)} is read as {key!r}, not a string; quote it",
+                        f"mapping key {quoted(key_node.value)} is read as {key!r}, not a string; quote it",
                     )
                 )
                 continue
