@@ -40,6 +40,8 @@ def docstring(text: str, indent: int = 0) -> str:
     """
     lines = [line.rstrip() for line in text.strip().splitlines()]
     text = ("\n" + " " * indent).join(lines).replace(" " * indent + "\n", "\n")
+    if any(line.startswith("\t") for line in lines[1:]):  # would indent with spaces and tabs
+        return repr(text)
     body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if body.endswith('"'):
         body = body[:-1] + '\\"'
