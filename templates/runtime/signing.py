@@ -43,36 +43,47 @@ __all__ = [
 
 AUTH_V2_SIGNED_HEADERS: Final[tuple[str, ...]] = ("content-length", "content-type", "host")
 """The headers the auth-v2 signature covers, lowercase and sorted."""
+_AUTH_V2_SIGNED_LIST: Final[str] = ";".join(AUTH_V2_SIGNED_HEADERS)
 
 _AUTH_V2_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 
 
-_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-_PERCENT: Final[list[str]] = [
-    chr(byte) if byte in _UNRESERVED else f"%{byte:02X}" for byte in range(256)
+_UNRESERVED: Final[bytes] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+_BYTE: Final[list[bytes]] = [bytes((byte,)) for byte in range(256)]
+_ESCAPED: Final[list[bytes]] = [
+    _BYTE[byte] if byte in _UNRESERVED else b"%%%02X" % byte for byte in range(256)
 ]
-_RESERVED: Final[frozenset[str]] = frozenset(chr(b) for b in range(256) if b not in _UNRESERVED)
+_PERCENT: Final[list[str]] = [escaped.decode("ascii") for escaped in _ESCAPED]
+_FEW_DISTINCT = 24  # more distinct reserved bytes than this: one translate pass
+
+
+def _encode_bytes(data: bytes) -> bytes:
+    """RFC 3986 percent-encoding: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other byte %XX.
+
+    Equal to `urllib.parse.quote_from_bytes(data, safe="").encode()`, but three to four times
+    faster on a request body, which is signed on every call. A JSON body holds few distinct
+    reserved bytes (`{ } [ ] " : ,`), so one C-speed `bytes.replace` per distinct byte wins
+    (`%` first: it is the only byte a replacement adds). A body with many distinct ones
+    (non-ASCII text) takes one str.translate pass instead.
+    """
+    rest = data.translate(None, _UNRESERVED)
+    distinct: list[int] = []
+    while rest and len(distinct) < _FEW_DISTINCT:
+        distinct.append(rest[0])
+        rest = rest.replace(_BYTE[rest[0]], b"")
+    if rest:
+        return data.decode("latin-1").translate(_PERCENT).encode("ascii")
+    if 0x25 in distinct:  # "%"
+        data = data.replace(b"%", b"%25")
+    for byte in distinct:
+        if byte != 0x25:
+            data = data.replace(_BYTE[byte], _ESCAPED[byte])
+    return data
 
 
 def _encode(data: bytes) -> str:
-    """RFC 3986 percent-encoding: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other byte %XX.
-
-    Equal to `urllib.parse.quote_from_bytes(data, safe="")`, but two to three times faster on a
-    request body, which is signed on every call. latin-1 maps each byte to one code point below
-    256. A JSON body holds few distinct reserved characters, so one C-speed str.replace per
-    character wins (`%` first: it is the only character a replacement adds); with many distinct
-    ones, str.translate over a 256-entry table does it in one pass.
-    """
-    text = data.decode("latin-1")
-    present = _RESERVED.intersection(text)
-    if len(present) > 24:
-        return text.translate(_PERCENT)
-    if "%" in present:
-        text = text.replace("%", "%25")
-    for char in present:
-        if char != "%":
-            text = text.replace(char, _PERCENT[ord(char)])
-    return text
+    """`_encode_bytes` as text."""
+    return _encode_bytes(data).decode("ascii")
 
 
 def _auth_v2_time(now: datetime | None) -> str:
@@ -135,30 +146,36 @@ def huawei_auth_v2_canonical_request(
     signature passes the headers and body it received.
     """
     url = httpx.URL(url) if isinstance(url, str) else url
-    lowered = _lower_keys(headers)
+    return _canonical_request(method, url, _lower_keys(headers), body, signed_headers).decode()
+
+
+def _canonical_request(
+    method: str,
+    url: httpx.URL,
+    lowered: Mapping[str, str],
+    body: bytes,
+    signed_headers: Sequence[str],
+) -> bytes:
+    """The canonical request as the UTF-8 bytes that are signed; header names lowercase."""
     lines = []
     for name in signed_headers:
         if name not in lowered:
             raise ValueError(f"signed header {name!r} is missing from the request")
         lines.append(f"{name}:{lowered[name].strip()}")
     uri, query = _canonical_target(url.raw_path, url.query)
-    return "\n".join(
-        [
-            method.upper(),
-            uri,
-            query,
-            "\n".join(lines),
-            _encode(body),
-        ]
-    )
+    head = "\n".join([method.upper(), uri, query, "\n".join(lines), ""])
+    return head.encode("utf-8") + _encode_bytes(body)
 
 
-def huawei_auth_v2_signature(secret_key: str, auth_string_prefix: str, canonical: str) -> str:
+def huawei_auth_v2_signature(
+    secret_key: str, auth_string_prefix: str, canonical: str | bytes
+) -> str:
     """`hex(HMAC-SHA256(key=hex(HMAC-SHA256(key=SK, prefix)), canonical request))`."""
     signing_key = hmac.digest(
         secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), "sha256"
     ).hex()
-    return hmac.digest(signing_key.encode("ascii"), canonical.encode("utf-8"), "sha256").hex()
+    message = canonical.encode("utf-8") if isinstance(canonical, str) else canonical
+    return hmac.digest(signing_key.encode("ascii"), message, "sha256").hex()
 
 
 class HuaweiAuthV2Signer:
@@ -237,10 +254,8 @@ class HuaweiAuthV2Signer:
     ) -> str:
         """The `Authorization` header value for this exact request."""
         values = self.signed_headers(url, headers, body)
-        prefix = "/".join(
-            ["auth-v2", self._access_key, _auth_v2_time(now), ";".join(AUTH_V2_SIGNED_HEADERS)]
-        )
-        canonical = huawei_auth_v2_canonical_request(method, url, values, body)
+        prefix = f"auth-v2/{self._access_key}/{_auth_v2_time(now)}/{_AUTH_V2_SIGNED_LIST}"
+        canonical = _canonical_request(method, url, values, body, AUTH_V2_SIGNED_HEADERS)
         return f"{prefix}/{huawei_auth_v2_signature(self._secret_key, prefix, canonical)}"
 
 
@@ -291,7 +306,8 @@ def verify_huawei_auth_v2(
     if not secret_key:
         return False
     try:
-        canonical = huawei_auth_v2_canonical_request(method, url, headers, body, names)
+        target = httpx.URL(url) if isinstance(url, str) else url
+        canonical = _canonical_request(method, target, lowered, body, names)
     except ValueError:
         return False
     prefix = "/".join(parts[:4])

@@ -218,6 +218,120 @@ def test_rsa_headers_auth() -> None:
     assert pem.decode().splitlines()[1] not in repr(auth)
 
 
+class _FixedTimeAuth(Auth):
+    """Deterministic headers, one of which replaces a service header of the same name."""
+
+    def headers(
+        self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
+    ) -> dict[str, str]:
+        return {
+            "X-Sign": f"{method} {headers['Host']} {headers['Content-Length']}",
+            "content-type": "application/json",
+        }
+
+
+def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[str, str]], bytes, object]:
+    headers = sorted((k.lower(), v) for k, v in request.headers.multi_items())
+    return request.method, str(request.url), headers, request.content, request.extensions
+
+
+@pytest.mark.parametrize("auth_kind", ["none", "token", "huawei", "replacing"])
+@pytest.mark.parametrize("with_cookie", [False, True])
+def test_direct_request_equals_build_request(auth_kind: str, with_cookie: bool) -> None:
+    """The core builds requests itself (speed); they must be what httpx's build_request makes."""
+    signer = HuaweiAuthV2Signer("AK1", "SK-SECRET-xyz")
+    auth: Auth = {
+        "none": NoAuth(),
+        "token": BodyTokenAuth("tok"),
+        "huawei": HuaweiAuthV2Auth(signer),
+        "replacing": _FixedTimeAuth(),
+    }[auth_kind]
+    c = core(lambda request: answer(OK), auth=auth, timeout=httpx.Timeout(3.0, connect=1.5))
+    if with_cookie:
+        c._client.cookies.set("JSESSIONID", "abc", domain="10.0.0.8")
+    url = c.url_for(ADD, {"vdnId": 1, "campaignId": 42})
+    content = c.encode({"callDataList": [{"called": "80021"}]})
+    ours = c._request(c._client, ADD, url, content)
+    # a header the auth returns replaces a service header of the same name, in any case
+    expected_headers = httpx.Headers(JSON_HEADERS)
+    if auth_kind != "huawei":  # the Huawei signature carries a time stamp: compared apart
+        signed = {"Host": url.netloc.decode(), "Content-Length": str(len(content)), **JSON_HEADERS}
+        expected_headers.update(auth.headers("POST", url, signed, content))
+    else:
+        expected_headers["Authorization"] = ours.headers["Authorization"]
+    theirs = c._client.build_request("POST", url, headers=expected_headers, content=content)
+    assert _wire(ours) == _wire(theirs)
+    assert ("cookie" in ours.headers) is with_cookie
+    if auth_kind == "huawei":
+        assert verify_huawei_auth_v2(
+            ours.headers["Authorization"],
+            "POST",
+            url,
+            dict(ours.headers),
+            content,
+            {"AK1": "SK-SECRET-xyz"}.get,
+        )
+    c.close()
+
+
+def test_server_cookie_is_sent_back() -> None:
+    """As with httpx's own request building, a cookie the server sets travels on later calls."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=OK, headers={"Set-Cookie": "JSESSIONID=s1; Path=/"})
+
+    with core(handler) as c:
+        c.call(READ, {"id": 1}, {})
+        c.call(READ, {"id": 1}, {})
+    assert "cookie" not in seen[0].headers
+    assert seen[1].headers["cookie"] == "JSESSIONID=s1"
+
+
+def test_async_core_builds_the_same_request() -> None:
+    seen: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer(OK)
+
+    async def main() -> None:
+        async with AsyncCore(
+            BASE,
+            auth=HuaweiAuthV2Auth(HuaweiAuthV2Signer("AK1", "SK-SECRET-xyz")),
+            envelope=HUAWEI,
+            headers=JSON_HEADERS,
+            transport=httpx.MockTransport(handler),
+        ) as c:
+            await c.call(ADD, {"vdnId": 1, "campaignId": 42}, {"callDataList": [{"called": "1"}]})
+
+    asyncio.run(main())
+    request = seen[0]
+    names = [k.lower() for k in request.headers]
+    assert sorted(names) == sorted(
+        [
+            "host",
+            "content-length",
+            "accept",
+            "accept-encoding",
+            "connection",
+            "user-agent",
+            "content-type",
+            "authorization",
+        ]
+    )
+    assert request.extensions["timeout"] == httpx.Timeout(10.0).as_dict()
+    assert verify_huawei_auth_v2(
+        request.headers["Authorization"],
+        "POST",
+        request.url,
+        dict(request.headers),
+        request.content,
+        {"AK1": "SK-SECRET-xyz"}.get,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Pacing
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import given
+from hypothesis import strategies as st
 from outbound_runtime_under_test.signing import (
     HuaweiAuthV2Signer,
     RsaSha256Signer,
@@ -237,5 +239,22 @@ def test_percent_encoding_equals_urllib_on_every_byte() -> None:
         b"%%25%",
         '{"name":"张三 100%","list":[1,2]}'.encode(),
     ]
+    # around the switch from one replace per distinct byte to one translate pass
+    reserved = bytes(b for b in range(256) if chr(b) not in _UNRESERVED_TEXT)
+    for distinct in (23, 24, 25, 26):
+        samples.append(b"a%" + reserved[:distinct] * 3 + b"z")
     for data in samples:
         assert signing._encode(data) == quote_from_bytes(data, safe="")
+        assert signing._encode_bytes(data) == quote_from_bytes(data, safe="").encode()
+
+
+_UNRESERVED_TEXT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+
+
+@given(st.binary(max_size=300))
+def test_percent_encoding_equals_urllib_on_any_bytes(data: bytes) -> None:
+    from urllib.parse import quote_from_bytes
+
+    from outbound_runtime_under_test import signing
+
+    assert signing._encode(data) == quote_from_bytes(data, safe="")
