@@ -100,7 +100,9 @@ def main() -> int:
     print("|---|---:|---:|---:|")
     for name, times in samples.items():
         median = statistics.median(times)
-        print(f"| {name} | {median * 1e3:.2f} | {min(times) * 1e3:.2f} | {ours_median / median:.3f} |")
+        print(
+            f"| {name} | {median * 1e3:.2f} | {min(times) * 1e3:.2f} | {ours_median / median:.3f} |"
+        )
     fast_ratio = ours_median / statistics.median(samples["fastjsonschema (first error)"])
     slow_ratio = ours_median / statistics.median(samples["jsonschema (all errors)"])
     ok = fast_ratio <= 0.5 and slow_ratio <= 1 / 40

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import pointers
+from .emit_validators import entry_name
 from .ir import ObjectType, Operation, Property, Schema, Service
 
 _SCALARS = {
@@ -201,6 +202,9 @@ class OperationView:
     arguments_at: tuple[str, ...]  # pointer tokens of the arguments object in the body
     request_model: str
     response_model: str
+    request_validator: str  # functions of the service's validators module
+    response_validator: str
+    path_validator: str | None  # None: no path parameters
     guard_fields: tuple[str, ...]  # wire names; empty when unguarded
     guard_confirm: str | None
     batch: ArgumentView | None
@@ -255,6 +259,9 @@ def operation_view(service: Service, op: Operation) -> OperationView:
         arguments_at=arg_tokens,
         request_model=op.request.object.name,
         response_model=op.response.object.name,
+        request_validator=entry_name(op.id, "request"),
+        response_validator=entry_name(op.id, "response"),
+        path_validator=entry_name(op.id, "path") if op.path_params else None,
         guard_fields=op.guard.unless_any_of if op.guard else (),
         guard_confirm=op.guard.confirm if op.guard else None,
         batch=batch,

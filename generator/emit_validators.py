@@ -458,6 +458,11 @@ def _equals(expr: str, value: object) -> str:
     return f"{expr} == {value!r}"
 
 
+def entry_name(name: str, kind: str) -> str:
+    """The public validator of an operation's (or callback's) body of this kind."""
+    return f"validate_{name}_{kind}"
+
+
 @dataclass(frozen=True)
 class EntryPoint:
     """A public validator: `validate_<name>_<kind>(body)`."""
@@ -503,7 +508,7 @@ def emit(service: Service) -> Validators:
         assert body.object is not None
         root = emitter.need(body.object, kind in ("request", "path"))
         module.lines.extend(emitter.drain())
-        entries.append(EntryPoint(f"validate_{name}_{kind}", name, kind, root))
+        entries.append(EntryPoint(entry_name(name, kind), name, kind, root))
     return Validators(
         constants=module.constant_lines(),
         functions=module.lines,

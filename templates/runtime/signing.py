@@ -12,6 +12,7 @@ import binascii
 import functools
 import hmac
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
@@ -86,19 +87,27 @@ def _encode(data: bytes) -> str:
     return _encode_bytes(data).decode("ascii")
 
 
+_EPOCH: Final[datetime] = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_ms(now: datetime | None) -> int:
+    """Milliseconds since the epoch of `now` (default: the current time); naive means UTC."""
+    if now is None:
+        return time.time_ns() // 1_000_000
+    moment = now.replace(tzinfo=UTC) if now.tzinfo is None else now
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
 def _auth_v2_time(now: datetime | None) -> str:
     """UTC `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`; a naive `now` is taken as UTC."""
-    moment = datetime.now(UTC) if now is None else now
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return _seconds(moment.replace(microsecond=0)) + f".{moment.microsecond // 1000:03d}Z"
+    ms = _epoch_ms(now)
+    return f"{_seconds(ms // 1000)}.{ms % 1000:03d}Z"
 
 
 @functools.lru_cache(maxsize=4)
-def _seconds(moment: datetime) -> str:
-    """The `yyyy-MM-dd'T'HH:mm:ss` part: strftime once per second, not once per request."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+def _seconds(epoch_seconds: int) -> str:
+    """The `yyyy-MM-dd'T'HH:mm:ss` part (UTC): strftime once per second, not per request."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch_seconds))
 
 
 def _lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
@@ -395,13 +404,6 @@ def _load_public_key(key: str | bytes) -> RSAPublicKey:
     return loaded
 
 
-def _epoch_ms(now: datetime | None) -> str:
-    moment = datetime.now(UTC) if now is None else now
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return str((moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1))
-
-
 class RsaSha256Signer:
     """Headers `appId`, `timestamp` (milliseconds since the epoch, decimal) and `sign`.
 
@@ -446,7 +448,7 @@ class RsaSha256Signer:
 
     def headers(self, body: bytes, now: datetime | None = None) -> dict[str, str]:
         """`{"appId": ..., "timestamp": ..., "sign": ...}` for a request with this body."""
-        timestamp = _epoch_ms(now)
+        timestamp = str(_epoch_ms(now))
         return {
             "appId": self._app_id,
             "timestamp": timestamp,
@@ -478,7 +480,7 @@ def verify_rsa_sha256(
     if not timestamp.isascii() or not timestamp.isdigit():
         return False
     if max_skew is not None:
-        reference = int(_epoch_ms(now))
+        reference = _epoch_ms(now)
         if abs(reference - int(timestamp)) > max_skew // timedelta(milliseconds=1):
             return False
     try:

@@ -8,16 +8,17 @@ raises ApiError; a response that breaks its schema raises ResponseError with the
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from .._runtime import http as _http
-from .._runtime.errors import ResponseError
+from .._runtime.errors import ResponseError, Violation
 from .._runtime.signing import RsaSha256Signer
 from . import models as _models
+from . import validators as _validators
 from .errors import ApiError, ValidationError
-from .validators import validate_path, validate_request, validate_response
 
 _Model = TypeVar("_Model")
 
@@ -97,18 +98,23 @@ class _Operations:
         arguments["outBoundCustomers"] = [i0.to_wire() for i0 in out_bound_customers]
         body = _place(arguments, ())
         if self._validate:
-            violations = validate_path("create_outbound_task", params) + validate_request(
-                "create_outbound_task", self._core.auth.prepare_body(body)
+            violations = _validators.validate_create_outbound_task_request(
+                self._core.auth.prepare_body(body)
             )
             if violations:
                 raise ValidationError(violations)
         return params, body
 
     def _read(
-        self, operation_id: str, model: type[_Model], raw: dict[str, Any], response: httpx.Response
+        self,
+        operation_id: str,
+        check: Callable[[object], list[Violation]],
+        model: type[_Model],
+        raw: dict[str, Any],
+        response: httpx.Response,
     ) -> _Model:
         if self._validate:
-            violations = validate_response(operation_id, raw)
+            violations = check(raw)
             if violations:
                 raise ResponseError(
                     f"{operation_id}: the response breaks its documented schema",
@@ -222,7 +228,13 @@ class Client(_Operations):
             out_bound_customers=out_bound_customers,
         )
         raw, response = self._core.call(OP_CREATE_OUTBOUND_TASK, params, body)
-        return self._read("create_outbound_task", _models.CreateOutboundTaskResponse, raw, response)
+        return self._read(
+            "create_outbound_task",
+            _validators.validate_create_outbound_task_response,
+            _models.CreateOutboundTaskResponse,
+            raw,
+            response,
+        )
 
 
 class AsyncClient(_Operations):
@@ -320,4 +332,10 @@ class AsyncClient(_Operations):
             out_bound_customers=out_bound_customers,
         )
         raw, response = await self._core.call(OP_CREATE_OUTBOUND_TASK, params, body)
-        return self._read("create_outbound_task", _models.CreateOutboundTaskResponse, raw, response)
+        return self._read(
+            "create_outbound_task",
+            _validators.validate_create_outbound_task_response,
+            _models.CreateOutboundTaskResponse,
+            raw,
+            response,
+        )

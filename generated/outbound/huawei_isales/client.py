@@ -18,8 +18,8 @@ from .._runtime.batches import BatchProgress, BatchReport, run_batches, run_batc
 from .._runtime.errors import ConfirmationRequired, ResponseError, Violation
 from .._runtime.signing import HuaweiAuthV2Signer
 from . import models as _models
+from . import validators as _validators
 from .errors import ApiError, ValidationError
-from .validators import validate_path, validate_request, validate_response
 
 _Model = TypeVar("_Model")
 
@@ -79,9 +79,10 @@ class _Operations:
         arguments["callDataList"] = [i0.to_wire() for i0 in call_data_list]
         body = _place(arguments, ())
         if self._validate:
-            violations = validate_path("add_call_data", params) + validate_request(
-                "add_call_data", self._core.auth.prepare_body(body)
+            violations = _validators.validate_add_call_data_request(
+                self._core.auth.prepare_body(body)
             )
+            violations = _validators.validate_add_call_data_path(params) + violations
             if violations:
                 raise ValidationError(violations)
         return params, body
@@ -117,18 +118,24 @@ class _Operations:
             arguments["archiveHistory"] = archive_history
         body = _place(arguments, ())
         if self._validate:
-            violations = validate_path("delete_call_data", params) + validate_request(
-                "delete_call_data", self._core.auth.prepare_body(body)
+            violations = _validators.validate_delete_call_data_request(
+                self._core.auth.prepare_body(body)
             )
+            violations = _validators.validate_delete_call_data_path(params) + violations
             if violations:
                 raise ValidationError(violations)
         return params, body
 
     def _read(
-        self, operation_id: str, model: type[_Model], raw: dict[str, Any], response: httpx.Response
+        self,
+        operation_id: str,
+        check: Callable[[object], list[Violation]],
+        model: type[_Model],
+        raw: dict[str, Any],
+        response: httpx.Response,
     ) -> _Model:
         if self._validate:
-            violations = validate_response(operation_id, raw)
+            violations = check(raw)
             if violations:
                 raise ResponseError(
                     f"{operation_id}: the response breaks its documented schema",
@@ -231,7 +238,13 @@ class Client(_Operations):
             call_data_list=call_data_list,
         )
         raw, response = self._core.call(OP_ADD_CALL_DATA, params, body)
-        return self._read("add_call_data", _models.AddCallDataResponse, raw, response)
+        return self._read(
+            "add_call_data",
+            _validators.validate_add_call_data_response,
+            _models.AddCallDataResponse,
+            raw,
+            response,
+        )
 
     def add_call_data_in_batches(
         self,
@@ -259,7 +272,7 @@ class Client(_Operations):
                 return []
             return [
                 v
-                for v in validate_request(
+                for v in _validators.validate_request(
                     "add_call_data", _place({"callDataList": [item.to_wire()]}, ())
                 )
                 if v.rule != "min_items"
@@ -301,7 +314,13 @@ class Client(_Operations):
         )
         self._delete_call_data_guard(body, confirm_delete_all)
         raw, response = self._core.call(OP_DELETE_CALL_DATA, params, body)
-        return self._read("delete_call_data", _models.DeleteCallDataResponse, raw, response)
+        return self._read(
+            "delete_call_data",
+            _validators.validate_delete_call_data_response,
+            _models.DeleteCallDataResponse,
+            raw,
+            response,
+        )
 
 
 class AsyncClient(_Operations):
@@ -375,7 +394,13 @@ class AsyncClient(_Operations):
             call_data_list=call_data_list,
         )
         raw, response = await self._core.call(OP_ADD_CALL_DATA, params, body)
-        return self._read("add_call_data", _models.AddCallDataResponse, raw, response)
+        return self._read(
+            "add_call_data",
+            _validators.validate_add_call_data_response,
+            _models.AddCallDataResponse,
+            raw,
+            response,
+        )
 
     async def add_call_data_in_batches(
         self,
@@ -403,7 +428,7 @@ class AsyncClient(_Operations):
                 return []
             return [
                 v
-                for v in validate_request(
+                for v in _validators.validate_request(
                     "add_call_data", _place({"callDataList": [item.to_wire()]}, ())
                 )
                 if v.rule != "min_items"
@@ -445,4 +470,10 @@ class AsyncClient(_Operations):
         )
         self._delete_call_data_guard(body, confirm_delete_all)
         raw, response = await self._core.call(OP_DELETE_CALL_DATA, params, body)
-        return self._read("delete_call_data", _models.DeleteCallDataResponse, raw, response)
+        return self._read(
+            "delete_call_data",
+            _validators.validate_delete_call_data_response,
+            _models.DeleteCallDataResponse,
+            raw,
+            response,
+        )

@@ -8,15 +8,16 @@ raises ApiError; a response that breaks its schema raises ResponseError with the
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from .._runtime import http as _http
-from .._runtime.errors import ResponseError
+from .._runtime.errors import ResponseError, Violation
 from . import models as _models
+from . import validators as _validators
 from .errors import ApiError, ValidationError
-from .validators import validate_path, validate_request, validate_response
 
 _Model = TypeVar("_Model")
 
@@ -68,18 +69,23 @@ class _Operations:
         arguments["callList"] = [i0.to_wire() for i0 in call_list]
         body = _place(arguments, ())
         if self._validate:
-            violations = validate_path("create_event_call", params) + validate_request(
-                "create_event_call", self._core.auth.prepare_body(body)
+            violations = _validators.validate_create_event_call_request(
+                self._core.auth.prepare_body(body)
             )
             if violations:
                 raise ValidationError(violations)
         return params, body
 
     def _read(
-        self, operation_id: str, model: type[_Model], raw: dict[str, Any], response: httpx.Response
+        self,
+        operation_id: str,
+        check: Callable[[object], list[Violation]],
+        model: type[_Model],
+        raw: dict[str, Any],
+        response: httpx.Response,
     ) -> _Model:
         if self._validate:
-            violations = validate_response(operation_id, raw)
+            violations = check(raw)
             if violations:
                 raise ResponseError(
                     f"{operation_id}: the response breaks its documented schema",
@@ -166,7 +172,13 @@ class Client(_Operations):
             call_list=call_list,
         )
         raw, response = self._core.call(OP_CREATE_EVENT_CALL, params, body)
-        return self._read("create_event_call", _models.CreateEventCallResponse, raw, response)
+        return self._read(
+            "create_event_call",
+            _validators.validate_create_event_call_response,
+            _models.CreateEventCallResponse,
+            raw,
+            response,
+        )
 
 
 class AsyncClient(_Operations):
@@ -237,4 +249,10 @@ class AsyncClient(_Operations):
             call_list=call_list,
         )
         raw, response = await self._core.call(OP_CREATE_EVENT_CALL, params, body)
-        return self._read("create_event_call", _models.CreateEventCallResponse, raw, response)
+        return self._read(
+            "create_event_call",
+            _validators.validate_create_event_call_response,
+            _models.CreateEventCallResponse,
+            raw,
+            response,
+        )

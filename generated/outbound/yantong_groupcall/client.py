@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -17,8 +17,8 @@ import httpx
 from .._runtime import http as _http
 from .._runtime.errors import ResponseError, Violation
 from . import models as _models
+from . import validators as _validators
 from .errors import ApiError, ValidationError
-from .validators import validate_callback, validate_path, validate_request, validate_response
 
 _Model = TypeVar("_Model")
 
@@ -118,9 +118,7 @@ class _Operations:
         arguments: dict[str, Any] = {}
         body = _place(arguments, ())
         if self._validate:
-            violations = validate_path("list_tasks", params) + validate_request(
-                "list_tasks", self._core.auth.prepare_body(body)
-            )
+            violations = _validators.validate_list_tasks_request(self._core.auth.prepare_body(body))
             if violations:
                 raise ValidationError(violations)
         return params, body
@@ -135,9 +133,7 @@ class _Operations:
         arguments["id"] = str(id)
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("get_task", params) + validate_request(
-                "get_task", self._core.auth.prepare_body(body)
-            )
+            violations = _validators.validate_get_task_request(self._core.auth.prepare_body(body))
             if violations:
                 raise ValidationError(violations)
         return params, body
@@ -154,9 +150,7 @@ class _Operations:
         arguments["name"] = name
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("add_batch", params) + validate_request(
-                "add_batch", self._core.auth.prepare_body(body)
-            )
+            violations = _validators.validate_add_batch_request(self._core.auth.prepare_body(body))
             if violations:
                 raise ValidationError(violations)
         return params, body
@@ -171,8 +165,8 @@ class _Operations:
         arguments["id"] = str(id)
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("list_bound_batch_ids", params) + validate_request(
-                "list_bound_batch_ids", self._core.auth.prepare_body(body)
+            violations = _validators.validate_list_bound_batch_ids_request(
+                self._core.auth.prepare_body(body)
             )
             if violations:
                 raise ValidationError(violations)
@@ -188,9 +182,7 @@ class _Operations:
         arguments["id"] = str(id)
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("start_task", params) + validate_request(
-                "start_task", self._core.auth.prepare_body(body)
-            )
+            violations = _validators.validate_start_task_request(self._core.auth.prepare_body(body))
             if violations:
                 raise ValidationError(violations)
         return params, body
@@ -205,9 +197,7 @@ class _Operations:
         arguments["id"] = str(id)
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("stop_task", params) + validate_request(
-                "stop_task", self._core.auth.prepare_body(body)
-            )
+            violations = _validators.validate_stop_task_request(self._core.auth.prepare_body(body))
             if violations:
                 raise ValidationError(violations)
         return params, body
@@ -226,8 +216,8 @@ class _Operations:
         arguments["data_list"] = [i0.to_wire() for i0 in data_list]
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("upload_data", params) + validate_request(
-                "upload_data", self._core.auth.prepare_body(body)
+            violations = _validators.validate_upload_data_request(
+                self._core.auth.prepare_body(body)
             )
             if violations:
                 raise ValidationError(violations)
@@ -258,18 +248,23 @@ class _Operations:
             arguments["page_size"] = str(page_size)
         body = _place(arguments, ("data",))
         if self._validate:
-            violations = validate_path("list_call_records", params) + validate_request(
-                "list_call_records", self._core.auth.prepare_body(body)
+            violations = _validators.validate_list_call_records_request(
+                self._core.auth.prepare_body(body)
             )
             if violations:
                 raise ValidationError(violations)
         return params, body
 
     def _read(
-        self, operation_id: str, model: type[_Model], raw: dict[str, Any], response: httpx.Response
+        self,
+        operation_id: str,
+        check: Callable[[object], list[Violation]],
+        model: type[_Model],
+        raw: dict[str, Any],
+        response: httpx.Response,
     ) -> _Model:
         if self._validate:
-            violations = validate_response(operation_id, raw)
+            violations = check(raw)
             if violations:
                 raise ResponseError(
                     f"{operation_id}: the response breaks its documented schema",
@@ -348,7 +343,13 @@ class Client(_Operations):
         Source: 001 群呼任务列表."""
         params, body = self._list_tasks_request()
         raw, response = self._core.call(OP_LIST_TASKS, params, body)
-        return self._read("list_tasks", _models.ListTasksResponse, raw, response)
+        return self._read(
+            "list_tasks",
+            _validators.validate_list_tasks_response,
+            _models.ListTasksResponse,
+            raw,
+            response,
+        )
 
     def get_task(
         self,
@@ -362,7 +363,13 @@ class Client(_Operations):
             id=id,
         )
         raw, response = self._core.call(OP_GET_TASK, params, body)
-        return self._read("get_task", _models.GetTaskResponse, raw, response)
+        return self._read(
+            "get_task",
+            _validators.validate_get_task_response,
+            _models.GetTaskResponse,
+            raw,
+            response,
+        )
 
     def add_batch(
         self,
@@ -378,7 +385,13 @@ class Client(_Operations):
             name=name,
         )
         raw, response = self._core.call(OP_ADD_BATCH, params, body)
-        return self._read("add_batch", _models.AddBatchResponse, raw, response)
+        return self._read(
+            "add_batch",
+            _validators.validate_add_batch_response,
+            _models.AddBatchResponse,
+            raw,
+            response,
+        )
 
     def list_bound_batch_ids(
         self,
@@ -392,7 +405,13 @@ class Client(_Operations):
             id=id,
         )
         raw, response = self._core.call(OP_LIST_BOUND_BATCH_IDS, params, body)
-        return self._read("list_bound_batch_ids", _models.ListBoundBatchIdsResponse, raw, response)
+        return self._read(
+            "list_bound_batch_ids",
+            _validators.validate_list_bound_batch_ids_response,
+            _models.ListBoundBatchIdsResponse,
+            raw,
+            response,
+        )
 
     def start_task(
         self,
@@ -406,7 +425,13 @@ class Client(_Operations):
             id=id,
         )
         raw, response = self._core.call(OP_START_TASK, params, body)
-        return self._read("start_task", _models.StartTaskResponse, raw, response)
+        return self._read(
+            "start_task",
+            _validators.validate_start_task_response,
+            _models.StartTaskResponse,
+            raw,
+            response,
+        )
 
     def stop_task(
         self,
@@ -420,7 +445,13 @@ class Client(_Operations):
             id=id,
         )
         raw, response = self._core.call(OP_STOP_TASK, params, body)
-        return self._read("stop_task", _models.StopTaskResponse, raw, response)
+        return self._read(
+            "stop_task",
+            _validators.validate_stop_task_response,
+            _models.StopTaskResponse,
+            raw,
+            response,
+        )
 
     def upload_data(
         self,
@@ -438,7 +469,13 @@ class Client(_Operations):
             data_list=data_list,
         )
         raw, response = self._core.call(OP_UPLOAD_DATA, params, body)
-        return self._read("upload_data", _models.UploadDataResponse, raw, response)
+        return self._read(
+            "upload_data",
+            _validators.validate_upload_data_response,
+            _models.UploadDataResponse,
+            raw,
+            response,
+        )
 
     def list_call_records(
         self,
@@ -462,7 +499,13 @@ class Client(_Operations):
             page_size=page_size,
         )
         raw, response = self._core.call(OP_LIST_CALL_RECORDS, params, body)
-        return self._read("list_call_records", _models.ListCallRecordsResponse, raw, response)
+        return self._read(
+            "list_call_records",
+            _validators.validate_list_call_records_response,
+            _models.ListCallRecordsResponse,
+            raw,
+            response,
+        )
 
 
 class AsyncClient(_Operations):
@@ -525,7 +568,13 @@ class AsyncClient(_Operations):
         Source: 001 群呼任务列表."""
         params, body = self._list_tasks_request()
         raw, response = await self._core.call(OP_LIST_TASKS, params, body)
-        return self._read("list_tasks", _models.ListTasksResponse, raw, response)
+        return self._read(
+            "list_tasks",
+            _validators.validate_list_tasks_response,
+            _models.ListTasksResponse,
+            raw,
+            response,
+        )
 
     async def get_task(
         self,
@@ -539,7 +588,13 @@ class AsyncClient(_Operations):
             id=id,
         )
         raw, response = await self._core.call(OP_GET_TASK, params, body)
-        return self._read("get_task", _models.GetTaskResponse, raw, response)
+        return self._read(
+            "get_task",
+            _validators.validate_get_task_response,
+            _models.GetTaskResponse,
+            raw,
+            response,
+        )
 
     async def add_batch(
         self,
@@ -555,7 +610,13 @@ class AsyncClient(_Operations):
             name=name,
         )
         raw, response = await self._core.call(OP_ADD_BATCH, params, body)
-        return self._read("add_batch", _models.AddBatchResponse, raw, response)
+        return self._read(
+            "add_batch",
+            _validators.validate_add_batch_response,
+            _models.AddBatchResponse,
+            raw,
+            response,
+        )
 
     async def list_bound_batch_ids(
         self,
@@ -569,7 +630,13 @@ class AsyncClient(_Operations):
             id=id,
         )
         raw, response = await self._core.call(OP_LIST_BOUND_BATCH_IDS, params, body)
-        return self._read("list_bound_batch_ids", _models.ListBoundBatchIdsResponse, raw, response)
+        return self._read(
+            "list_bound_batch_ids",
+            _validators.validate_list_bound_batch_ids_response,
+            _models.ListBoundBatchIdsResponse,
+            raw,
+            response,
+        )
 
     async def start_task(
         self,
@@ -583,7 +650,13 @@ class AsyncClient(_Operations):
             id=id,
         )
         raw, response = await self._core.call(OP_START_TASK, params, body)
-        return self._read("start_task", _models.StartTaskResponse, raw, response)
+        return self._read(
+            "start_task",
+            _validators.validate_start_task_response,
+            _models.StartTaskResponse,
+            raw,
+            response,
+        )
 
     async def stop_task(
         self,
@@ -597,7 +670,13 @@ class AsyncClient(_Operations):
             id=id,
         )
         raw, response = await self._core.call(OP_STOP_TASK, params, body)
-        return self._read("stop_task", _models.StopTaskResponse, raw, response)
+        return self._read(
+            "stop_task",
+            _validators.validate_stop_task_response,
+            _models.StopTaskResponse,
+            raw,
+            response,
+        )
 
     async def upload_data(
         self,
@@ -615,7 +694,13 @@ class AsyncClient(_Operations):
             data_list=data_list,
         )
         raw, response = await self._core.call(OP_UPLOAD_DATA, params, body)
-        return self._read("upload_data", _models.UploadDataResponse, raw, response)
+        return self._read(
+            "upload_data",
+            _validators.validate_upload_data_response,
+            _models.UploadDataResponse,
+            raw,
+            response,
+        )
 
     async def list_call_records(
         self,
@@ -639,7 +724,13 @@ class AsyncClient(_Operations):
             page_size=page_size,
         )
         raw, response = await self._core.call(OP_LIST_CALL_RECORDS, params, body)
-        return self._read("list_call_records", _models.ListCallRecordsResponse, raw, response)
+        return self._read(
+            "list_call_records",
+            _validators.validate_list_call_records_response,
+            _models.ListCallRecordsResponse,
+            raw,
+            response,
+        )
 
 
 def parse_call_result(body: bytes | str | Mapping[str, Any]) -> _models.CallResultCallback:
@@ -653,7 +744,7 @@ def parse_call_result(body: bytes | str | Mapping[str, Any]) -> _models.CallResu
             raise ValidationError([Violation("", "type", None, f"not JSON: {exc}")]) from None
     else:
         data = dict(body)
-    violations = validate_callback("call_result", data)
+    violations = _validators.validate_callback("call_result", data)
     if violations:
         raise ValidationError(violations)
     return _models.CallResultCallback.from_wire(data)
