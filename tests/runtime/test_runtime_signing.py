@@ -8,7 +8,7 @@ import hmac
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -85,6 +85,21 @@ def test_auth_v2_naive_time_is_utc_and_ms_truncated() -> None:
     signer = HuaweiAuthV2Signer(AK, SK)
     naive = datetime(2024, 5, 6, 7, 8, 9, 123999)
     assert "/2024-05-06T07:08:09.123Z/" in signer.authorization("POST", URL, HEADERS, BODY, naive)
+    beijing = datetime(2024, 5, 6, 15, 8, 9, 123999, tzinfo=timezone(timedelta(hours=8)))
+    assert "/2024-05-06T07:08:09.123Z/" in signer.authorization("POST", URL, HEADERS, BODY, beijing)
+    before_epoch = datetime(1969, 12, 31, 23, 59, 59, 999000)
+    assert "/1969-12-31T23:59:59.999Z/" in signer.authorization(
+        "POST", URL, HEADERS, BODY, before_epoch
+    )
+
+
+def test_auth_v2_current_time() -> None:
+    """Without `now`, the time stamp is the current UTC time to the millisecond."""
+    before = datetime.now(UTC).replace(tzinfo=None)
+    stamp = HuaweiAuthV2Signer(AK, SK).authorization("POST", URL, HEADERS, BODY).split("/")[2]
+    after = datetime.now(UTC).replace(tzinfo=None)
+    signed = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ")
+    assert before - timedelta(milliseconds=1) <= signed <= after
 
 
 def test_auth_v2_verifier() -> None:

@@ -272,8 +272,8 @@ class Client(_Operations):
                 return []
             return [
                 v
-                for v in _validators.validate_request(
-                    "add_call_data", _place({"callDataList": [item.to_wire()]}, ())
+                for v in _validators.validate_add_call_data_request(
+                    _place({"callDataList": [item.to_wire()]}, ())
                 )
                 if v.rule != "min_items"
             ]
@@ -428,8 +428,8 @@ class AsyncClient(_Operations):
                 return []
             return [
                 v
-                for v in _validators.validate_request(
-                    "add_call_data", _place({"callDataList": [item.to_wire()]}, ())
+                for v in _validators.validate_add_call_data_request(
+                    _place({"callDataList": [item.to_wire()]}, ())
                 )
                 if v.rule != "min_items"
             ]
