@@ -98,3 +98,14 @@ def test_deep_answer_async(levels: int) -> None:
     with pytest.raises(OutboundError) as info:
         asyncio.run(main())
     assert isinstance(info.value, ResponseError)
+
+
+def test_a_deep_code_or_message_is_shown_as_such() -> None:
+    """A value json.loads still read can be too deep for json.dumps (a few frames more): the
+    code or message of an error answer is then named, not dumped."""
+    value: list[object] = []
+    for _ in range(100_000):
+        value = [value]
+    body = {"resultCode": value, "resultDesc": value}
+    assert ENVELOPE.code_of(body) == "(a JSON list nested too deeply to show)"
+    assert ENVELOPE.message_of(body) == "(a JSON list nested too deeply to show)"

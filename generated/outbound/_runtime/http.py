@@ -136,7 +136,10 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:  # json.loads read it, but dumps needs a few more stack frames
+        return f"(a JSON {type(value).__name__} nested too deeply to show)"
 
 
 def encode_json(body: Any) -> bytes:
