@@ -250,20 +250,23 @@ def huawei_auth_v2_signature(
     the first HMAC's lowercase hex *text* keying the second; "raw-key-base64":
     `base64(HMAC-SHA256(key=HMAC-SHA256(key=SK, prefix), canonical))`, the 32 raw bytes keying it.
     """
-    layout = _layout(variant)
-    first = hmac.digest(secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), "sha256")
     message = canonical.encode("utf-8") if isinstance(canonical, str) else canonical
+    return _signature(secret_key, auth_string_prefix, message, _layout(variant))
+
+
+def _signature(secret_key: str, auth_string_prefix: str, message: bytes, layout: _Layout) -> str:
+    first = hmac.digest(secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), "sha256")
     if layout.raw_key_base64:
         return base64.b64encode(hmac.digest(first, message, "sha256")).decode("ascii")
     return hmac.digest(first.hex().encode("ascii"), message, "sha256").hex()
 
 
-@dataclass(frozen=True, slots=True)
-class AuthV2Signature:
+class AuthV2Signature(NamedTuple):
     """One signed request: the header value and what went into it (no secret in any field).
 
     `canonical_request` is the exact UTF-8 text that was signed, to compare with what a server
-    logs when it refuses the signature.
+    logs when it refuses the signature. (A NamedTuple: made on every call, it costs a fifth of
+    a frozen dataclass.)
     """
 
     authorization: str
@@ -331,8 +334,9 @@ class HuaweiAuthV2Signer:
 
     * `"demo"` (the default) — the layout of the two ports that say they mirror the demo's
       `SignerUtils.sha256Hex` (a Python and a Go port); Huawei's Java `SignInfo` /
-      `SignerUtils` / `PathUtils` demo classes, public in integrators' code, agree on every
-      point below except that they leave out the query line when there is no query.
+      `SignerUtils` / `PathUtils` demo classes, public in integrators' code, build the same
+      layout except that they leave out the query line when there is no query (their callers
+      also sign `host` alone and stamp whole seconds, which the header itself announces).
       canonicalRequest = six parts joined by `\\n`: method (upper case); canonical URI;
       canonical query (an empty line when none); the signedHeaders list; the header lines,
       values %-encoded (`application%2Fjson%3B%20charset%3DUTF-8`), joined by `\\n`; the
@@ -410,7 +414,7 @@ class HuaweiAuthV2Signer:
         prefix = f"auth-v2/{self._access_key}/{timestamp}/{_AUTH_V2_SIGNED_LIST}"
         layout = self._layout
         canonical = _canonical_request(method, url, values, body, AUTH_V2_SIGNED_HEADERS, layout)
-        signature = huawei_auth_v2_signature(self._secret_key, prefix, canonical, self._variant)
+        signature = _signature(self._secret_key, prefix, canonical, layout)
         return AuthV2Signature(f"{prefix}/{signature}", timestamp, self._variant, canonical)
 
     def authorization(
@@ -475,7 +479,7 @@ def verify_huawei_auth_v2(
     except ValueError:
         return False
     prefix = authorization.strip()[: -len(parsed.signature) - 1]
-    expected = huawei_auth_v2_signature(secret_key, prefix, canonical, variant)
+    expected = _signature(secret_key, prefix, canonical, layout)
     return hmac.compare_digest(expected, parsed.signature)
 
 
