@@ -504,8 +504,9 @@ class _CoreBase:
                 what = "JSON nested too deeply to read"
             else:
                 what = "not JSON" if body is MISSING else f"a JSON {type(body).__name__}"
+                what += ", not a JSON object"
             raise ResponseError(
-                f"response body is {what}, not a JSON object ({len(raw)} bytes)",
+                f"response body is {what} ({len(raw)} bytes)",
                 status_code=status,
                 raw=raw,
                 body=kept,

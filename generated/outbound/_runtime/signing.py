@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, get_args
 from urllib.parse import unquote_to_bytes
 
 import httpx
@@ -57,7 +57,7 @@ _AUTH_V2_SIGNED_LIST: Final[str] = ";".join(AUTH_V2_SIGNED_HEADERS)
 AuthV2Variant = Literal["demo", "five-part", "raw-key-base64"]
 """The name of an auth-v2 signing variant (see `HuaweiAuthV2Signer`)."""
 
-AUTH_V2_VARIANTS: Final[tuple[AuthV2Variant, ...]] = ("demo", "five-part", "raw-key-base64")
+AUTH_V2_VARIANTS: Final[tuple[AuthV2Variant, ...]] = get_args(AuthV2Variant)
 """Every auth-v2 variant, the default first."""
 
 DEFAULT_AUTH_V2_VARIANT: Final[AuthV2Variant] = "demo"

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ..core import Simulator
 
 
-
 class ServiceState:
     """Generic behaviour; a service without its own class answers with its examples."""
 
