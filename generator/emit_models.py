@@ -279,19 +279,29 @@ class CallbackView:
 def client_context(service: Service) -> dict[str, object]:
     """Service-wide values the client template renders: auth, envelope codes, headers."""
     auth = service.auth
+    params: list[tuple[str, str, str | None]]  # (name, annotation, default or None)
     if auth.scheme == "body_token":
-        params = [("token", "str")]
+        params = [("token", "str", None)]
         expr = f"_http.BodyTokenAuth(token, pointer={auth.body_field or '/token'!r})"
         doc = f"The token travels inside the JSON body at {auth.body_field or '/token'}."
     elif auth.scheme == "huawei_auth_v2":
-        params = [("access_key", "str"), ("secret_key", "str")]
+        params = [
+            ("access_key", "str", None),
+            ("secret_key", "str", None),
+            ("auth_variant", "AuthV2Variant", "DEFAULT_AUTH_V2_VARIANT"),
+        ]
         expr = (
-            "_http.HuaweiAuthV2Auth(HuaweiAuthV2Signer(access_key, secret_key), "
+            "_http.HuaweiAuthV2Auth(HuaweiAuthV2Signer(access_key, secret_key, auth_variant), "
             f"header={auth.header or 'Authorization'!r})"
         )
-        doc = "Requests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer)."
+        doc = (
+            "Requests are signed with the AK/SK auth-v2 scheme. auth_variant chooses the signing\n"
+            "variant: the default is the layout of the vendor's demo code; HuaweiAuthV2Signer\n"
+            "describes each variant and the evidence for it. An HTTP 401 answer raises ApiError\n"
+            "saying what to check, with the canonical request signed in .signed_request."
+        )
     elif auth.scheme == "rsa_sha256_headers":
-        params = [("app_id", "str"), ("private_key_pem", "str | bytes")]
+        params = [("app_id", "str", None), ("private_key_pem", "str | bytes", None)]
         expr = "_http.RsaHeadersAuth(RsaSha256Signer(app_id, private_key_pem))"
         doc = (
             "Requests carry appId, timestamp and an SHA256withRSA sign header (see RsaSha256Signer;"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,18 @@ GET /_callgen/state returns the simulator's state as JSON (not a vendor route).
 Every request is checked as the vendor documents it: credentials, then the body and path
 parameters with the generated validators (outbound.<service>.validate_request/validate_path);
 a violation is answered with its documented code (Violation.code), in the vendor's envelope.
+A body that is not JSON (or nested too deeply to decode) gets the "not JSON" code below.
 
 Credentials (without them the simulator runs in open mode and says so on stderr):
-  huawei_isales      auth-v2 verified with --access-key/--secret-key; open mode checks only the
-                     header's form. Bad credentials: HTTP 401, plain text, no result code (the
-                     documents list no authentication code; 0200001 would blame the parameters).
+  huawei_isales      auth-v2 verified with --access-key/--secret-key, as --auth-variant signs
+                     (default: the vendor demo's layout); open mode checks only the header's
+                     form. Bad credentials: HTTP 401, plain text, no result code (the documents
+                     list no authentication code; 0200001 would blame the parameters).
   dezhu_speech       appId/timestamp/sign (SHA256withRSA over appId+timestamp) verified with the
                      --public-key of --app-id; bad → 10001; an appId without a key → 10002 (so
                      with no --public-key every request gets 10002, as the vendor would).
+                     Needs the cryptography package (pip install 'callgen[rsa]'): without it
+                     the simulator refuses to start.
   yantong_groupcall, quanshi_event
                      token in the body, one of --token; open mode accepts any non-empty token.
 
@@ -106,6 +111,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="003 public key (PEM or base64 DER) of the appId at the same position",
     )
     cred.add_argument(
+        "--auth-variant",
+        default=None,
+        choices=_AuthV2Variants(),
+        metavar="NAME",
+        help="huawei_isales: the auth-v2 signing variant verified, one of %(choices)s "
+        "(default: the first, the layout of the vendor's demo code)",
+    )
+    cred.add_argument(
         "--max-skew",
         type=float,
         default=None,
@@ -178,6 +191,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+class _AuthV2Variants:
+    """The variant names of the generated runtime, read only when argparse needs them (help,
+    or the option given): importing the runtime would cost every callgen command ~0.15 s."""
+
+    def __iter__(self) -> Iterator[str]:
+        from outbound._runtime.signing import AUTH_V2_VARIANTS
+
+        return iter(AUTH_V2_VARIANTS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in tuple(self)
+
+
 def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
     out = []
     for item in items:
@@ -190,6 +216,8 @@ def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
 
 def build_config(args: argparse.Namespace, service: Any) -> Any:
     """The MockConfig an argument namespace asks for (ValueError names a bad option)."""
+    from outbound._runtime.signing import DEFAULT_AUTH_V2_VARIANT
+
     from .mock.config import Fault, MockConfig
 
     if len(args.access_key) != len(args.secret_key):
@@ -231,6 +259,7 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
         access_keys=dict(zip(args.access_key, args.secret_key, strict=True)),
         public_keys=public_keys,
         max_skew=args.max_skew,
+        auth_variant=args.auth_variant or DEFAULT_AUTH_V2_VARIANT,
         blacklist=frozenset(args.blacklist),
         pending_limit=args.pending_limit,
         campaigns=campaigns,
@@ -259,6 +288,8 @@ def _notes(service: Any, config: Any) -> list[str]:
         notes.append("no --token: any non-empty token is accepted")
     if scheme == "huawei_auth_v2" and not config.access_keys:
         notes.append("no --access-key/--secret-key: auth-v2 headers are checked for form only")
+    if scheme == "huawei_auth_v2":
+        notes.append(f"auth-v2 variant: {config.auth_variant}")
     if scheme == "rsa_sha256_headers" and not config.public_keys:
         notes.append("no --app-id/--public-key: every request is answered 10002 (no public key)")
     return notes
@@ -283,6 +314,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     try:
         simulator = Simulator(service, config)
+    except MockConfigError as exc:  # e.g. a package the service's credentials need is missing
+        raise UsageError(str(exc)) from exc
     except ImportError as exc:
         raise UsageError(
             f"the generated package has no outbound.{service.name}: run `callgen generate` ({exc})"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from outbound._runtime.signing import AUTH_V2_VARIANTS, DEFAULT_AUTH_V2_VARIANT, AuthV2Variant
+
 CAMPAIGN_STATES = ("idle", "running", "finished", "absent")
 """Huawei campaign states the simulator knows.
 
@@ -45,6 +47,8 @@ class MockConfig:
     """rsa_sha256_headers: appId → public key (PEM or base64 DER). Empty: every appId → 10002."""
     max_skew: float | None = None
     """Seconds a signature's timestamp may differ from the simulator's clock (None: unchecked)."""
+    auth_variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT
+    """huawei_auth_v2: the signing variant verified (one of outbound's AUTH_V2_VARIANTS)."""
     # Huawei CC-iSales ---------------------------------------------------------------------
     blacklist: frozenset[str] = frozenset()
     pending_limit: int | None = None
@@ -76,3 +80,8 @@ class MockConfig:
             raise MockConfigError("pending limit must be >= 0")
         if any(not t for t in self.tokens):
             raise MockConfigError("a token must be non-empty")
+        if self.auth_variant not in AUTH_V2_VARIANTS:
+            raise MockConfigError(
+                f"unknown auth-v2 variant {self.auth_variant!r} "
+                f"(one of {', '.join(AUTH_V2_VARIANTS)})"
+            )

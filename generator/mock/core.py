@@ -4,7 +4,9 @@ A request goes through the same steps for every service:
 
 1. routing: method + path template + fixed query of each operation (`Operation.method`,
    `.path`, `.query`); no match → HTTP 404, wrong method → HTTP 405 (plain text);
-2. credentials, as `Service.auth` says (body token, Huawei auth-v2, SHA256withRSA headers);
+2. credentials, as `Service.auth` says (body token, Huawei auth-v2, SHA256withRSA headers),
+   checked before the body is decoded unless the credentials are inside it (a body token);
+   a body that is not JSON, or nested too deeply to decode, is refused as not JSON;
 3. faults injected by configuration (documented codes only);
 4. pacing: a `min_interval` limit of the operation, per caller (AK / appId / token), answered
    with the limit's documented code;
@@ -180,15 +182,14 @@ class Simulator:
         now: float | None,
     ) -> Answer:
         state = self.state
-        body: Any = MISSING
-        if raw.strip():
-            try:
-                body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                body = MISSING
+        # Credentials first; the body is decoded before them only where they travel inside it.
+        token_in_body = self.service.auth.scheme == "body_token"
+        body: Any = decoded(raw) if token_in_body else MISSING
         identity = state.authenticate(op, method, url, headers, raw, body)
         if isinstance(identity, Answer):
             return identity
+        if not token_in_body:
+            body = decoded(raw)
         fault = self.config.faults.get(op.id)
         if fault is not None and fault.remaining != 0:
             if fault.remaining is not None:
@@ -328,6 +329,17 @@ class Simulator:
                 "pushes": list(self.push_log),
                 "state": self.state.snapshot(),
             }
+
+
+def decoded(raw: bytes) -> Any:
+    """The JSON body; MISSING when empty, not JSON, or nested too deeply for json to decode
+    (its decoder recurses once per level: RecursionError)."""
+    if not raw.strip():
+        return MISSING
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return MISSING
 
 
 def put_at(body: dict[str, Any], pointer: str, value: Any) -> None:

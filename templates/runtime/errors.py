@@ -1,8 +1,8 @@
 """Exceptions raised by generated clients.
 
-Every text built here names codes, pointers, HTTP statuses and sizes only: never credentials,
-never a request body. Response bodies are kept on the exception (`.body`, `.raw`), not in its
-message.
+Every text built here names codes, pointers, HTTP statuses, sizes and time stamps only: never
+credentials, never a request body. Response bodies are kept on the exception (`.body`, `.raw`),
+and so is the signed text of a refused request (`ApiError.signed_request`), not in its message.
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ class ApiError(OutboundError):
     A generated service sets `codes` to its `ErrorCode` enum (values are the documented codes as
     strings), `retryable_codes` to its documented throttling codes and `data_codes` to the codes
     meaning "this request's own data is at fault".
+
+    When the server refused a signed request (HTTP 401), `hint` (also in the message) says what
+    to check, and `signed_request` holds the text that was signed (auth-v2: the canonical
+    request; no secret in it) to compare with the server's log.
     """
 
     codes: ClassVar[type[enum.Enum] | None] = None
@@ -81,6 +85,9 @@ class ApiError(OutboundError):
         body: Any = None,
         raw: bytes = b"",
         retryable: bool | None = None,
+        *,
+        hint: str | None = None,
+        signed_request: str | None = None,
     ) -> None:
         self.raw_code: str = str(raw_code)
         self.message: str | None = message
@@ -91,6 +98,8 @@ class ApiError(OutboundError):
         self.retryable: bool = (
             self.raw_code in self.retryable_codes if retryable is None else retryable
         )
+        self.hint: str | None = hint
+        self.signed_request: str | None = signed_request
         super().__init__(self._describe())
 
     @property
@@ -125,7 +134,9 @@ class ApiError(OutboundError):
             details.append(f"request id {self.request_id}")
         if self.retryable:
             details.append("retryable")
-        return f"{text} ({', '.join(details)})" if details else text
+        if details:
+            text += f" ({', '.join(details)})"
+        return f"{text}; {self.hint}" if self.hint else text
 
     def __reduce__(self) -> tuple[Any, ...]:
         args = (
@@ -137,7 +148,8 @@ class ApiError(OutboundError):
             self.raw,
             self.retryable,
         )
-        return (type(self), args)
+        kwargs = {"hint": self.hint, "signed_request": self.signed_request}
+        return (_rebuild, (type(self), args, kwargs))
 
 
 class ResponseError(OutboundError):

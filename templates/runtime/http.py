@@ -40,6 +40,7 @@ import httpx
 from .errors import ApiError, ResponseError, TransportError, Violation
 from .pointer import MISSING, resolve, with_value
 from .pointer import split as split_pointer
+from .signing import AUTH_V2_VARIANTS, AuthV2Signature
 
 __all__ = [
     "AsyncCore",
@@ -135,7 +136,10 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:  # json.loads read it, but dumps needs a few more stack frames
+        return f"(a JSON {type(value).__name__} nested too deeply to show)"
 
 
 def encode_json(body: Any) -> bytes:
@@ -150,7 +154,7 @@ def encode_json(body: Any) -> bytes:
 
 
 class Auth:
-    """Where credentials go. `prepare_body` runs once per call, `headers` on every attempt."""
+    """Where credentials go. `prepare_body` runs once per call, `sign` on every attempt."""
 
     def prepare_body(self, body: dict[str, Any]) -> dict[str, Any]:
         """The body to encode (a copy when credentials are added; the input is not changed)."""
@@ -165,6 +169,20 @@ class Auth:
         (e.g. `Content-Type`); a header returned here replaces one of the same name.
         """
         return {}
+
+    def sign(
+        self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
+    ) -> tuple[dict[str, str], object | None]:
+        """`headers(...)` and what this attempt signed (None: nothing worth showing).
+
+        The core keeps the second value with its attempt only, and hands it back to
+        `explain_refusal` if the server answers that attempt with HTTP 401.
+        """
+        return self.headers(method, url, headers, content), None
+
+    def explain_refusal(self, signed: object) -> tuple[str, str | None]:
+        """(what to check, the text that was signed) for an attempt answered HTTP 401."""
+        return "the server refused the credentials", None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -201,18 +219,22 @@ class BodyTokenAuth(Auth):
 
 
 class AuthV2SignerLike(Protocol):
-    def authorization(
+    def sign(
         self,
         method: str,
         url: httpx.URL,
         headers: Mapping[str, str],
         body: bytes,
         now: datetime | None = None,
-    ) -> str: ...
+    ) -> AuthV2Signature: ...
 
 
 class HuaweiAuthV2Auth(Auth):
-    """`Authorization: auth-v2/...` over the `Content-Length`, `Content-Type` and `Host` sent."""
+    """`Authorization: auth-v2/...` over the `Content-Length`, `Content-Type` and `Host` sent.
+
+    An HTTP 401 is explained with the time stamp and variant of the refused attempt, and
+    carries the canonical request that was signed (`ApiError.signed_request`).
+    """
 
     def __init__(self, signer: AuthV2SignerLike, *, header: str = "Authorization") -> None:
         self.signer = signer
@@ -221,7 +243,26 @@ class HuaweiAuthV2Auth(Auth):
     def headers(
         self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
     ) -> dict[str, str]:
-        return {self.header: self.signer.authorization(method, url, headers, content)}
+        return self.sign(method, url, headers, content)[0]
+
+    def sign(
+        self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
+    ) -> tuple[dict[str, str], AuthV2Signature]:
+        signature = self.signer.sign(method, url, headers, content)
+        return {self.header: signature.authorization}, signature
+
+    def explain_refusal(self, signed: object) -> tuple[str, str | None]:
+        if not isinstance(signed, AuthV2Signature):
+            return super().explain_refusal(signed)
+        others = ", ".join(repr(name) for name in AUTH_V2_VARIANTS if name != signed.variant)
+        hint = (
+            "the server refused the auth-v2 signature: check the AK/SK pair, the clock (this "
+            f"request was signed at {signed.timestamp} UTC; a server refuses a time too far "
+            f"from its own) and the signing variant (auth_variant={signed.variant!r}; the "
+            f"others are {others}); .signed_request holds the canonical request that was "
+            "signed, to compare with the server's log"
+        )
+        return hint, signed.canonical_request.decode("utf-8")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.signer!r})"
@@ -341,8 +382,9 @@ class _CoreBase:
         op: Operation,
         url: httpx.URL,
         content: bytes,
-    ) -> httpx.Request:
-        """The request `client.build_request(method, url, content=content)` makes, made directly.
+    ) -> tuple[httpx.Request, object | None]:
+        """The request `client.build_request(method, url, content=content)` makes, made directly,
+        and what the auth signed for it (see `Auth.sign`).
 
         build_request merges the client's headers again and re-encodes and re-reads the body on
         every call: ~20 µs against ~3 µs here in a micro-benchmark, several times that in the
@@ -353,7 +395,7 @@ class _CoreBase:
         method = op.method.upper()
         length = str(len(content))
         host = url.netloc.decode("ascii")
-        own = self.auth.headers(
+        own, signed = self.auth.sign(
             method, url, {"Host": host, "Content-Length": length, **self.headers}, content
         )
         headers = [("Host", host), ("Content-Length", length), *self._fixed_headers]
@@ -371,7 +413,7 @@ class _CoreBase:
             extensions=self._extensions,
         )
         request.read()  # `.content` readable, as for a request built with content=
-        return request
+        return request, signed
 
     # -- decisions ----------------------------------------------------------------------------
 
@@ -427,26 +469,44 @@ class _CoreBase:
 
     # -- response -----------------------------------------------------------------------------
 
-    def parse(self, response: httpx.Response) -> dict[str, Any]:
-        """The decoded body of a success response; raises ApiError / ResponseError otherwise."""
+    def parse(self, response: httpx.Response, signed: object | None = None) -> dict[str, Any]:
+        """The decoded body of a success response; raises ApiError / ResponseError otherwise.
+
+        `signed`: what the auth signed for this attempt (`Auth.sign`); an HTTP 401 answer's
+        ApiError then says what to check and carries the signed text (`.signed_request`).
+        """
         raw = response.content
         status = response.status_code
         body: Any = MISSING
+        too_deep = False
         if raw.strip():
             try:
                 body = json.loads(raw)
             except ValueError:
                 body = MISSING
+            except RecursionError:  # json's decoder recurses once per level of nesting
+                too_deep = True
         http_error = status >= 400
+        refusal = self._refusal(signed) if status == 401 and signed is not None else {}
         if not isinstance(body, dict):
             kept = _raw_text(response) if body is MISSING else body
             if http_error:
                 raise self.api_error(
-                    f"HTTP {status}", response.reason_phrase or None, None, status, kept, raw
+                    f"HTTP {status}",
+                    response.reason_phrase or None,
+                    None,
+                    status,
+                    kept,
+                    raw,
+                    **refusal,
                 )
-            what = "not JSON" if body is MISSING else f"a JSON {type(body).__name__}"
+            if too_deep:
+                what = "JSON nested too deeply to read"
+            else:
+                what = "not JSON" if body is MISSING else f"a JSON {type(body).__name__}"
+                what += ", not a JSON object"
             raise ResponseError(
-                f"response body is {what}, not a JSON object ({len(raw)} bytes)",
+                f"response body is {what} ({len(raw)} bytes)",
                 status_code=status,
                 raw=raw,
                 body=kept,
@@ -459,7 +519,9 @@ class _CoreBase:
         request_id = envelope.request_id_of(body)
         if code is None:
             if http_error:
-                raise self.api_error(f"HTTP {status}", message, request_id, status, body, raw)
+                raise self.api_error(
+                    f"HTTP {status}", message, request_id, status, body, raw, **refusal
+                )
             raise ResponseError(
                 "response has no result code",
                 status_code=status,
@@ -478,7 +540,12 @@ class _CoreBase:
                 )
             return body
         retryable = True if code in envelope.retryable else None
-        raise self.api_error(code, message, request_id, status, body, raw, retryable)
+        raise self.api_error(code, message, request_id, status, body, raw, retryable, **refusal)
+
+    def _refusal(self, signed: object) -> dict[str, Any]:
+        """ApiError's `hint` and `signed_request` for an attempt answered HTTP 401."""
+        hint, signed_request = self.auth.explain_refusal(signed)
+        return {"hint": hint, "signed_request": signed_request}
 
 
 _QUERY_SAFE = "/:@"
@@ -575,7 +642,7 @@ class SyncCore(_CoreBase):
             attempt += 1
             with self._paced(op) if op.min_interval else _NOT_PACED:
                 started = self._clock()
-                request = self._request(self._client, op, url, content)
+                request, signed = self._request(self._client, op, url, content)
                 try:
                     response = self._client.send(request)
                 except httpx.TransportError as exc:
@@ -587,7 +654,7 @@ class SyncCore(_CoreBase):
                 else:
                     self._log(op, url, response.status_code, started)
                     try:
-                        return self.parse(response), response
+                        return self.parse(response, signed), response
                     except ApiError as api_error:
                         if not self._may_retry_api(api_error, attempt):
                             raise
@@ -679,7 +746,7 @@ class AsyncCore(_CoreBase):
             attempt += 1
             async with self._paced(op):
                 started = self._clock()
-                request = self._request(self._client, op, url, content)
+                request, signed = self._request(self._client, op, url, content)
                 try:
                     response = await self._client.send(request)
                 except httpx.TransportError as exc:
@@ -691,7 +758,7 @@ class AsyncCore(_CoreBase):
                 else:
                     self._log(op, url, response.status_code, started)
                     try:
-                        return self.parse(response), response
+                        return self.parse(response, signed), response
                     except ApiError as api_error:
                         if not self._may_retry_api(api_error, attempt):
                             raise

@@ -1,8 +1,9 @@
 """Request signers: Huawei CC "auth-v2" (AK/SK, HMAC-SHA256) and SHA256withRSA headers.
 
 Both are small, replaceable pieces: the public documents describe neither completely, so each
-states below exactly which variant it implements, and tests pin it with a worked example.
-Secrets never appear in `repr()` or in exception texts.
+states below exactly which variant it implements (auth-v2: several, by name), and tests pin
+each with vectors computed by an independent implementation. Secrets never appear in `repr()`
+or in exception texts.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import hmac
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, get_args
 from urllib.parse import unquote_to_bytes
 
 import httpx
@@ -28,12 +30,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUTH_V2_SIGNED_HEADERS",
+    "AUTH_V2_VARIANTS",
+    "DEFAULT_AUTH_V2_VARIANT",
+    "AuthV2Header",
+    "AuthV2Signature",
+    "AuthV2Variant",
     "HuaweiAuthV2Signer",
     "RsaMessage",
     "RsaSha256Signer",
     "default_rsa_message",
     "huawei_auth_v2_canonical_request",
     "huawei_auth_v2_signature",
+    "parse_huawei_auth_v2",
     "verify_huawei_auth_v2",
     "verify_rsa_sha256",
 ]
@@ -46,7 +54,42 @@ AUTH_V2_SIGNED_HEADERS: Final[tuple[str, ...]] = ("content-length", "content-typ
 """The headers the auth-v2 signature covers, lowercase and sorted."""
 _AUTH_V2_SIGNED_LIST: Final[str] = ";".join(AUTH_V2_SIGNED_HEADERS)
 
+AuthV2Variant = Literal["demo", "five-part", "raw-key-base64"]
+"""The name of an auth-v2 signing variant (see `HuaweiAuthV2Signer`)."""
+
+AUTH_V2_VARIANTS: Final[tuple[AuthV2Variant, ...]] = get_args(AuthV2Variant)
+"""Every auth-v2 variant, the default first."""
+
+DEFAULT_AUTH_V2_VARIANT: Final[AuthV2Variant] = "demo"
+
 _AUTH_V2_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How one variant builds its canonical request and signature."""
+
+    signed_header_line: bool  # the signedHeaders list is a line of its own
+    encode_header_values: bool  # header values are percent-encoded
+    before_body: str  # what follows the last header line
+    raw_key_base64: bool  # second HMAC keyed with the first's raw bytes; base64 signature
+    signature: re.Pattern[str]  # the form of the signature in the header
+
+
+_HEX_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+_LAYOUTS: Final[dict[str, _Layout]] = {
+    "demo": _Layout(True, True, "\n", False, _HEX_SIGNATURE),
+    "five-part": _Layout(False, False, "\n", False, _HEX_SIGNATURE),
+    "raw-key-base64": _Layout(True, True, "\n\n", True, re.compile(r"[A-Za-z0-9+/]{43}=")),
+}
+
+
+def _layout(variant: str) -> _Layout:
+    try:
+        return _LAYOUTS[variant]
+    except (KeyError, TypeError):
+        names = ", ".join(repr(name) for name in AUTH_V2_VARIANTS)
+        raise ValueError(f"unknown auth-v2 variant {variant!r}; one of {names}") from None
 
 
 _UNRESERVED: Final[bytes] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
@@ -85,6 +128,12 @@ def _encode_bytes(data: bytes) -> bytes:
 def _encode(data: bytes) -> str:
     """`_encode_bytes` as text."""
     return _encode_bytes(data).decode("ascii")
+
+
+@functools.lru_cache(maxsize=256)
+def _encode_value(value: str) -> str:
+    """A header value (UTF-8) percent-encoded; cached: a client sends the same few values."""
+    return _encode(value.encode("utf-8"))
 
 
 _EPOCH: Final[datetime] = datetime(1970, 1, 1, tzinfo=UTC)
@@ -133,13 +182,18 @@ def _canonical_uri(raw_path_and_query: bytes) -> str:
 
 
 def _canonical_query(query: bytes) -> str:
-    pairs: list[tuple[str, str]] = []
+    """Every `name=value` pair, both sides decoded and re-encoded, the pair texts sorted.
+
+    The pair *texts* are sorted, as the demo code sorts them (a Java TreeSet of strings):
+    `a.b=1` sorts before `a=2`, which sorting (name, value) tuples would not do.
+    """
+    pairs: list[str] = []
     for part in query.split(b"&"):
         if not part:
             continue
         name, _, value = part.partition(b"=")
-        pairs.append((_encode(unquote_to_bytes(name)), _encode(unquote_to_bytes(value))))
-    return "&".join(f"{name}={value}" for name, value in sorted(pairs))
+        pairs.append(f"{_encode(unquote_to_bytes(name))}={_encode(unquote_to_bytes(value))}")
+    return "&".join(sorted(pairs))
 
 
 def huawei_auth_v2_canonical_request(
@@ -148,14 +202,16 @@ def huawei_auth_v2_canonical_request(
     headers: Mapping[str, str],
     body: bytes,
     signed_headers: Sequence[str] = AUTH_V2_SIGNED_HEADERS,
+    variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT,
 ) -> str:
-    """The canonical request of the auth-v2 variant implemented here (see `HuaweiAuthV2Signer`).
+    """The canonical request of `variant` (see `HuaweiAuthV2Signer`).
 
     `headers` must hold every name in `signed_headers` (any case); a server recomputing the
     signature passes the headers and body it received.
     """
     url = httpx.URL(url) if isinstance(url, str) else url
-    return _canonical_request(method, url, _lower_keys(headers), body, signed_headers).decode()
+    lowered = _lower_keys(headers)
+    return _canonical_request(method, url, lowered, body, signed_headers, _layout(variant)).decode()
 
 
 def _canonical_request(
@@ -164,82 +220,173 @@ def _canonical_request(
     lowered: Mapping[str, str],
     body: bytes,
     signed_headers: Sequence[str],
+    layout: _Layout,
 ) -> bytes:
     """The canonical request as the UTF-8 bytes that are signed; header names lowercase."""
     lines = []
     for name in signed_headers:
         if name not in lowered:
             raise ValueError(f"signed header {name!r} is missing from the request")
-        lines.append(f"{name}:{lowered[name].strip()}")
+        value = lowered[name].strip()
+        lines.append(f"{name}:{_encode_value(value) if layout.encode_header_values else value}")
     uri, query = _canonical_target(url.raw_path, url.query)
-    head = "\n".join([method.upper(), uri, query, "\n".join(lines), ""])
+    parts = [method.upper(), uri, query]
+    if layout.signed_header_line:
+        parts.append(";".join(signed_headers))
+    parts.append("\n".join(lines))
+    head = "\n".join(parts) + layout.before_body
     return head.encode("utf-8") + _encode_bytes(body)
 
 
 def huawei_auth_v2_signature(
-    secret_key: str, auth_string_prefix: str, canonical: str | bytes
+    secret_key: str,
+    auth_string_prefix: str,
+    canonical: str | bytes,
+    variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT,
 ) -> str:
-    """`hex(HMAC-SHA256(key=hex(HMAC-SHA256(key=SK, prefix)), canonical request))`."""
-    signing_key = hmac.digest(
-        secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), "sha256"
-    ).hex()
+    """The signature of a canonical request, as `variant` computes it.
+
+    "demo" and "five-part": `hex(HMAC-SHA256(key=hex(HMAC-SHA256(key=SK, prefix)), canonical))`,
+    the first HMAC's lowercase hex *text* keying the second; "raw-key-base64":
+    `base64(HMAC-SHA256(key=HMAC-SHA256(key=SK, prefix), canonical))`, the 32 raw bytes keying it.
+    """
     message = canonical.encode("utf-8") if isinstance(canonical, str) else canonical
-    return hmac.digest(signing_key.encode("ascii"), message, "sha256").hex()
+    return _signature(secret_key, auth_string_prefix, message, _layout(variant))
+
+
+def _signature(secret_key: str, auth_string_prefix: str, message: bytes, layout: _Layout) -> str:
+    first = hmac.digest(secret_key.encode("utf-8"), auth_string_prefix.encode("utf-8"), "sha256")
+    if layout.raw_key_base64:
+        return base64.b64encode(hmac.digest(first, message, "sha256")).decode("ascii")
+    return hmac.digest(first.hex().encode("ascii"), message, "sha256").hex()
+
+
+class AuthV2Signature(NamedTuple):
+    """One signed request: the header value and what went into it (no secret in any field).
+
+    `canonical_request` is the exact UTF-8 text that was signed, to compare with what a server
+    logs when it refuses the signature. (A NamedTuple: made on every call, it costs a fifth of
+    a frozen dataclass.)
+    """
+
+    authorization: str
+    timestamp: str
+    variant: AuthV2Variant
+    canonical_request: bytes
+
+
+class AuthV2Header(NamedTuple):
+    """The parts of an `Authorization: auth-v2/...` value."""
+
+    access_key: str
+    timestamp: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+
+def parse_huawei_auth_v2(
+    authorization: str, variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT
+) -> AuthV2Header | None:
+    """The parts of an auth-v2 header value, or None when it does not have the variant's form.
+
+    Form: `auth-v2/{AK}/{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}/{signedHeaders}/{signature}`, the
+    signed header names lowercase and `;`-separated, the signature 64 lowercase hex digits
+    (base64 of 32 bytes for "raw-key-base64", which may itself hold `/`).
+    """
+    parts = authorization.strip().split("/", 4)
+    if len(parts) != 5 or parts[0] != "auth-v2" or not parts[1]:
+        return None
+    _, access_key, timestamp, signed, signature = parts
+    if not _AUTH_V2_TIME.fullmatch(timestamp):
+        return None
+    names = tuple(signed.split(";"))
+    if any(not name or name != name.lower() for name in names):
+        return None
+    if not _layout(variant).signature.fullmatch(signature):
+        return None
+    return AuthV2Header(access_key, timestamp, names, signature)
 
 
 class HuaweiAuthV2Signer:
     """Huawei CC ("C2" interfaces, e.g. CC-iSales) AK/SK signing, `Authorization: auth-v2/...`.
 
-    Variant implemented (the vendor page is not public in full; public ports of the Java demo
-    agree on the layout and disagree on details, so every detail is fixed here):
+    The vendor page describing the signature is not public, and no official test vector is.
+    Public ports of Huawei's CC demo code (all keeping the page's placeholders: AK
+    `globalaktest`, host `10.22.26.181:28080`, URI `/rest/cmsapp/v1/ping`) agree on the header
+    and on most of the canonical request, and disagree on details; each disagreement is a
+    named `variant`, chosen here (`variant=`) or on a client (`auth_variant=`). Common to all:
 
     * timestamp: the UTC time `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` (e.g. `2024-05-06T07:08:09.123Z`);
     * signedHeaders: `content-length;content-type;host` (lowercase, sorted, `;`-joined);
     * authStringPrefix: `auth-v2/{AK}/{timestamp}/{signedHeaders}` (no trailing `/`);
-    * signingKey: `hex(HMAC-SHA256(key=UTF-8(SK), msg=UTF-8(authStringPrefix)))`, lowercase
-      hex. **Hex key chaining**: the 64-character hex *string* (its ASCII bytes) is the key of
-      the second HMAC, not the 32 raw bytes;
-    * canonicalRequest: five parts joined by single `\\n`, no trailing newline:
-
-      1. the HTTP method in upper case;
-      2. canonical URI: the path as sent, each `/`-separated segment percent-decoded and
-         re-encoded with RFC 3986 (unreserved `A-Z a-z 0-9 - _ . ~` kept, every other byte
-         `%XX` upper-case hex); an empty path is `/`;
-      3. canonical query: every `name=value` pair of the query string, both sides decoded then
-         re-encoded as above, sorted by (name, value), joined by `&`; empty when there is no
-         query (`+` is taken literally, not as a space);
-      4. the signed header lines `name:value` in signedHeaders order, the name lowercase and
-         the value stripped of surrounding whitespace (not otherwise changed), joined by `\\n`;
-      5. the request body: its exact bytes (UTF-8 JSON as sent) percent-encoded as in 2;
-
-    * signature: `hex(HMAC-SHA256(key=ASCII(signingKey), msg=UTF-8(canonicalRequest)))`,
-      lowercase hex;
+    * percent-encoding (written %-encode below): RFC 3986 over the UTF-8 bytes, unreserved
+      `A-Z a-z 0-9 - _ . ~` kept, every other byte `%XX` (upper-case hex);
+    * canonical URI: the path as sent, each `/`-separated segment percent-decoded and
+      %-encoded; an empty path is `/`;
+    * canonical query: every `name=value` pair of the query string, both sides decoded then
+      %-encoded, the `name=value` texts sorted (as strings) and joined by `&`; empty when there
+      is no query (`+` is taken literally, not as a space);
+    * header lines: `name:value` for each signed header in signedHeaders order, the name
+      lowercase, the value stripped of surrounding whitespace;
     * header: `Authorization: {authStringPrefix}/{signature}`.
 
+    Variants:
+
+    * `"demo"` (the default) — the layout of the two ports that say they mirror the demo's
+      `SignerUtils.sha256Hex` (a Python and a Go port); Huawei's Java `SignInfo` /
+      `SignerUtils` / `PathUtils` demo classes, public in integrators' code, build the same
+      layout except that they leave out the query line when there is no query (their callers
+      also sign `host` alone and stamp whole seconds, which the header itself announces).
+      canonicalRequest = six parts joined by `\\n`: method (upper case); canonical URI;
+      canonical query (an empty line when none); the signedHeaders list; the header lines,
+      values %-encoded (`application%2Fjson%3B%20charset%3DUTF-8`), joined by `\\n`; the
+      %-encoded body. signingKey = `hex(HMAC-SHA256(key=UTF-8(SK), UTF-8(authStringPrefix)))`;
+      signature = `hex(HMAC-SHA256(key=ASCII(signingKey), UTF-8(canonicalRequest)))`: **hex key
+      chaining**, the 64-character lowercase hex *text* keys the second HMAC.
+    * `"five-part"` — what this signer did before the ports were compared: no signedHeaders
+      line, header values not encoded (`content-type:application/json; charset=UTF-8`), the
+      other parts and the hex chaining as in "demo". No public source shows this layout; it is
+      kept so that an integration that works with it can pin it.
+    * `"raw-key-base64"` — the two other ports (a Python and a Go port of one author): the six
+      parts of "demo", except that each header line ends with `\\n` and one more `\\n`
+      follows, i.e. an empty line stands between the last header line and the body; the first
+      HMAC's 32 raw bytes key the second HMAC, and the signature is its standard base64
+      (padded, 44 characters, may contain `/`).
+
     `Content-Length` is `len(body)` and `Host` the URL's host (with the port when it is not the
-    default one) unless given; `Content-Type` must be given. To implement another variant,
-    subclass and override `authorization`, or pass any object with the same method to
-    `HuaweiAuthV2Auth`.
+    default one) unless given; `Content-Type` must be given. To implement yet another layout,
+    subclass and override `sign`, or pass any object with `sign` to `HuaweiAuthV2Auth`.
     """
 
-    __slots__ = ("_access_key", "_secret_key")
+    __slots__ = ("_access_key", "_layout", "_secret_key", "_variant")
 
-    def __init__(self, access_key: str, secret_key: str) -> None:
+    def __init__(
+        self,
+        access_key: str,
+        secret_key: str,
+        variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT,
+    ) -> None:
         if not access_key or "/" in access_key:
             raise ValueError("access_key must be non-empty and contain no '/'")
         if not secret_key:
             raise ValueError("secret_key must be non-empty")
+        self._layout = _layout(variant)
         self._access_key = access_key
         self._secret_key = secret_key
+        self._variant: AuthV2Variant = variant
 
     @property
     def access_key(self) -> str:
         return self._access_key
 
+    @property
+    def variant(self) -> AuthV2Variant:
+        return self._variant
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(access_key={_shorten(self._access_key)!r}, "
-            "secret_key=<redacted>)"
+            f"secret_key=<redacted>, variant={self._variant!r})"
         )
 
     def signed_headers(
@@ -253,6 +400,23 @@ class HuaweiAuthV2Signer:
             raise ValueError("auth-v2 signs Content-Type: set it before signing")
         return {name: lowered[name] for name in AUTH_V2_SIGNED_HEADERS}
 
+    def sign(
+        self,
+        method: str,
+        url: httpx.URL,
+        headers: Mapping[str, str],
+        body: bytes,
+        now: datetime | None = None,
+    ) -> AuthV2Signature:
+        """The `Authorization` value for this exact request, with what was signed."""
+        values = self.signed_headers(url, headers, body)
+        timestamp = _auth_v2_time(now)
+        prefix = f"auth-v2/{self._access_key}/{timestamp}/{_AUTH_V2_SIGNED_LIST}"
+        layout = self._layout
+        canonical = _canonical_request(method, url, values, body, AUTH_V2_SIGNED_HEADERS, layout)
+        signature = _signature(self._secret_key, prefix, canonical, layout)
+        return AuthV2Signature(f"{prefix}/{signature}", timestamp, self._variant, canonical)
+
     def authorization(
         self,
         method: str,
@@ -262,10 +426,7 @@ class HuaweiAuthV2Signer:
         now: datetime | None = None,
     ) -> str:
         """The `Authorization` header value for this exact request."""
-        values = self.signed_headers(url, headers, body)
-        prefix = f"auth-v2/{self._access_key}/{_auth_v2_time(now)}/{_AUTH_V2_SIGNED_LIST}"
-        canonical = _canonical_request(method, url, values, body, AUTH_V2_SIGNED_HEADERS)
-        return f"{prefix}/{huawei_auth_v2_signature(self._secret_key, prefix, canonical)}"
+        return self.sign(method, url, headers, body, now).authorization
 
 
 def verify_huawei_auth_v2(
@@ -276,26 +437,24 @@ def verify_huawei_auth_v2(
     body: bytes,
     secret_key_lookup: Callable[[str], str | None],
     *,
+    variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT,
     required_headers: Sequence[str] = AUTH_V2_SIGNED_HEADERS,
     now: datetime | None = None,
     max_skew: timedelta | None = None,
 ) -> bool:
-    """Server side: does `authorization` sign this request with the SK of its AK?
+    """Server side: does `authorization` sign this request with the SK of its AK, as `variant`
+    signs (see `HuaweiAuthV2Signer`)?
 
     `secret_key_lookup(access_key)` returns the SK, or None for an unknown AK. The signed
     header list is taken from the header and must include `required_headers`; a
     `content-length` that differs from `len(body)` fails. With `max_skew`, a timestamp further
     than that from `now` (default: the current time) fails.
     """
-    parts = authorization.strip().split("/")
-    if len(parts) != 5 or parts[0] != "auth-v2":
+    layout = _layout(variant)
+    parsed = parse_huawei_auth_v2(authorization, variant)
+    if parsed is None:
         return False
-    access_key, timestamp, signed, signature = parts[1:]
-    if not _AUTH_V2_TIME.fullmatch(timestamp):
-        return False
-    names = signed.split(";")
-    if any(not name or name != name.lower() for name in names):
-        return False
+    names = parsed.signed_headers
     if not set(required_headers) <= set(names):
         return False
     lowered = _lower_keys(headers)
@@ -303,25 +462,25 @@ def verify_huawei_auth_v2(
         return False
     if max_skew is not None:
         try:
-            signed_at = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+            signed_at = datetime.strptime(parsed.timestamp, "%Y-%m-%dT%H:%M:%S.%fZ")
         except ValueError:
             return False
         reference = datetime.now(UTC) if now is None else now
         if reference.tzinfo is None:
             reference = reference.replace(tzinfo=UTC)
-        if abs(reference - signed_at) > max_skew:
+        if abs(reference - signed_at.replace(tzinfo=UTC)) > max_skew:
             return False
-    secret_key = secret_key_lookup(access_key)
+    secret_key = secret_key_lookup(parsed.access_key)
     if not secret_key:
         return False
     try:
         target = httpx.URL(url) if isinstance(url, str) else url
-        canonical = _canonical_request(method, target, lowered, body, names)
+        canonical = _canonical_request(method, target, lowered, body, names, layout)
     except ValueError:
         return False
-    prefix = "/".join(parts[:4])
-    expected = huawei_auth_v2_signature(secret_key, prefix, canonical)
-    return hmac.compare_digest(expected, signature)
+    prefix = authorization.strip()[: -len(parsed.signature) - 1]
+    expected = _signature(secret_key, prefix, canonical, layout)
+    return hmac.compare_digest(expected, parsed.signature)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,8 +39,9 @@ EXPECTED_AUTHORIZATION = (
 )
 
 
-def test_auth_v2_worked_example_by_hand() -> None:
-    # Every step written out, independent of the module under test.
+def test_auth_v2_five_part_worked_example_by_hand() -> None:
+    """The "five-part" variant (no signedHeaders line, header values as sent), every step
+    written out, independent of the module under test. Every variant: test_auth_v2_vectors."""
     prefix = "auth-v2/AKEXAMPLE0001/2024-05-06T07:08:09.123Z/content-length;content-type;host"
     signing_key_hex = hmac.new(SK.encode(), prefix.encode(), hashlib.sha256).hexdigest()
     canonical = (
@@ -58,18 +59,21 @@ def test_auth_v2_worked_example_by_hand() -> None:
     assert len(BODY) == 77
     assert f"{prefix}/{signature}" == EXPECTED_AUTHORIZATION
 
-    signer = HuaweiAuthV2Signer(AK, SK)
+    signer = HuaweiAuthV2Signer(AK, SK, "five-part")
     assert signer.authorization("POST", URL, HEADERS, BODY, now=WHEN) == EXPECTED_AUTHORIZATION
     signed = {**HEADERS, "Content-Length": "77", "Host": "10.0.0.8:28090"}
-    assert huawei_auth_v2_canonical_request("POST", URL, signed, BODY) == canonical
+    assert (
+        huawei_auth_v2_canonical_request("POST", URL, signed, BODY, variant="five-part")
+        == canonical
+    )
 
 
 def test_auth_v2_query_and_host_rules() -> None:
     url = httpx.URL("http://h.example:8080/api.php?r=groupcall/task-list&b=x y&a=2")
     headers = {"Content-Length": "0", "Content-Type": " x ", "Host": "h.example:8080"}
     assert huawei_auth_v2_canonical_request("post", url, headers, b"") == (
-        "POST\n/api.php\na=2&b=x%20y&r=groupcall%2Ftask-list\n"
-        "content-length:0\ncontent-type:x\nhost:h.example:8080\n"
+        "POST\n/api.php\na=2&b=x%20y&r=groupcall%2Ftask-list\ncontent-length;content-type;host\n"
+        "content-length:0\ncontent-type:x\nhost:h.example%3A8080\n"
     )
     # Host is filled from the URL (default port omitted), Content-Length from the body.
     signer = HuaweiAuthV2Signer(AK, SK)
@@ -129,7 +133,9 @@ def test_auth_v2_verifier() -> None:
 def test_signers_never_show_secrets() -> None:
     signer = HuaweiAuthV2Signer(AK, SK)
     assert SK not in repr(signer) and "redacted" in repr(signer)
-    assert repr(signer) == "HuaweiAuthV2Signer(access_key='AKEX…', secret_key=<redacted>)"
+    assert repr(signer) == (
+        "HuaweiAuthV2Signer(access_key='AKEX…', secret_key=<redacted>, variant='demo')"
+    )
     with pytest.raises(ValueError) as info:
         HuaweiAuthV2Signer("", SK)
     assert SK not in str(info.value)

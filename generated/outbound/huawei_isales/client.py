@@ -16,7 +16,7 @@ import httpx
 from .._runtime import http as _http
 from .._runtime.batches import BatchProgress, BatchReport, run_batches, run_batches_async
 from .._runtime.errors import ConfirmationRequired, ResponseError, Violation
-from .._runtime.signing import HuaweiAuthV2Signer
+from .._runtime.signing import DEFAULT_AUTH_V2_VARIANT, AuthV2Variant, HuaweiAuthV2Signer
 from . import models as _models
 from . import validators as _validators
 from .errors import ApiError, ValidationError
@@ -170,7 +170,10 @@ class _Operations:
 class Client(_Operations):
     """Synchronous client of Huawei CC-iSales — add and delete outbound numbers of a campaign.
 
-    Requests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer).
+    Requests are signed with the AK/SK auth-v2 scheme. auth_variant chooses the signing
+    variant: the default is the layout of the vendor's demo code; HuaweiAuthV2Signer
+    describes each variant and the evidence for it. An HTTP 401 answer raises ApiError
+    saying what to check, with the canonical request signed in .signed_request.
 
     validate=True checks every request before sending and every response after; verify is
     True (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an
@@ -187,6 +190,7 @@ class Client(_Operations):
         *,
         access_key: str,
         secret_key: str,
+        auth_variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT,
         timeout: float | httpx.Timeout = 10.0,
         verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
@@ -198,7 +202,7 @@ class Client(_Operations):
         self._core = _http.SyncCore(
             base_url,
             auth=_http.HuaweiAuthV2Auth(
-                HuaweiAuthV2Signer(access_key, secret_key), header="Authorization"
+                HuaweiAuthV2Signer(access_key, secret_key, auth_variant), header="Authorization"
             ),
             envelope=ENVELOPE,
             api_error=ApiError,
@@ -326,7 +330,10 @@ class Client(_Operations):
 class AsyncClient(_Operations):
     """Asynchronous client of Huawei CC-iSales — add and delete outbound numbers of a campaign.
 
-    Requests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer).
+    Requests are signed with the AK/SK auth-v2 scheme. auth_variant chooses the signing
+    variant: the default is the layout of the vendor's demo code; HuaweiAuthV2Signer
+    describes each variant and the evidence for it. An HTTP 401 answer raises ApiError
+    saying what to check, with the canonical request signed in .signed_request.
 
     validate=True checks every request before sending and every response after; verify is
     True (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an
@@ -343,6 +350,7 @@ class AsyncClient(_Operations):
         *,
         access_key: str,
         secret_key: str,
+        auth_variant: AuthV2Variant = DEFAULT_AUTH_V2_VARIANT,
         timeout: float | httpx.Timeout = 10.0,
         verify: bool | str | ssl.SSLContext = True,
         validate: bool = True,
@@ -354,7 +362,7 @@ class AsyncClient(_Operations):
         self._core = _http.AsyncCore(
             base_url,
             auth=_http.HuaweiAuthV2Auth(
-                HuaweiAuthV2Signer(access_key, secret_key), header="Authorization"
+                HuaweiAuthV2Signer(access_key, secret_key, auth_variant), header="Authorization"
             ),
             envelope=ENVELOPE,
             api_error=ApiError,

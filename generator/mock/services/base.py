@@ -10,20 +10,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ... import ir
+from ..config import MockConfigError
 from ..core import MISSING, Answer, Call, value_at
 
 if TYPE_CHECKING:
     from ..core import Simulator
-
-_AUTH_V2_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class ServiceState:
@@ -47,6 +44,8 @@ class ServiceState:
         self.sim = sim
         self.config = sim.config
         self.service: ir.Service = sim.service
+        if self.service.auth.scheme == "rsa_sha256_headers":
+            _require_cryptography(self.service.name)
 
     # -- credentials -----------------------------------------------------------------------
 
@@ -59,7 +58,11 @@ class ServiceState:
         raw: bytes,
         body: Any,
     ) -> str | Answer:
-        """The caller's identity, or the answer refusing the request."""
+        """The caller's identity, or the answer refusing the request.
+
+        `body` is the decoded body for a body-token service; for the others it is MISSING: their
+        credentials are checked before the body is decoded.
+        """
         auth = self.service.auth
         if auth.scheme == "body_token":
             return self._body_token(op, body)
@@ -89,39 +92,43 @@ class ServiceState:
     def _auth_v2(
         self, method: str, url: str, headers: Mapping[str, str], raw: bytes
     ) -> str | Answer:
-        from outbound._runtime.signing import AUTH_V2_SIGNED_HEADERS, verify_huawei_auth_v2
+        from outbound._runtime.signing import (
+            AUTH_V2_SIGNED_HEADERS,
+            parse_huawei_auth_v2,
+            verify_huawei_auth_v2,
+        )
 
         name = self.service.auth.header or "Authorization"
+        variant = self.config.auth_variant
         lowered = {k.lower(): v for k, v in headers.items()}
         value = lowered.get(name.lower())
         if not value:
             return self.auth_failed(f"{name} header missing")
-        parts = value.strip().split("/")
-        if (
-            len(parts) != 5
-            or parts[0] != "auth-v2"
-            or not parts[1]
-            or not _AUTH_V2_TIME.fullmatch(parts[2])
-            or not set(AUTH_V2_SIGNED_HEADERS) <= set(parts[3].split(";"))
-            or not _HEX64.fullmatch(parts[4])
-        ):
-            return self.auth_failed(f"{name} is not an auth-v2 signature")
-        access_key = parts[1]
+        parsed = parse_huawei_auth_v2(value, variant)
+        if parsed is None or not set(AUTH_V2_SIGNED_HEADERS) <= set(parsed.signed_headers):
+            return self.auth_failed(f"{name} is not an auth-v2 signature ({variant} variant)")
         skew = None if self.config.max_skew is None else timedelta(seconds=self.config.max_skew)
         if self.config.access_keys:
             if not verify_huawei_auth_v2(
-                value, method, url, headers, raw, self.config.access_keys.get, max_skew=skew
+                value,
+                method,
+                url,
+                headers,
+                raw,
+                self.config.access_keys.get,
+                variant=variant,
+                max_skew=skew,
             ):
-                return self.auth_failed("auth-v2 signature does not verify")
+                return self.auth_failed(f"auth-v2 signature does not verify ({variant} variant)")
         else:
             # open mode: no AK/SK configured, the form is checked (above) but not the HMAC
             if lowered.get("content-length", "").strip() != str(len(raw)):
                 return self.auth_failed("Content-Length differs from the signed body")
             if skew is not None:
-                signed = datetime.strptime(parts[2], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-                if abs(datetime.now(UTC) - signed) > skew:
+                signed = datetime.strptime(parsed.timestamp, "%Y-%m-%dT%H:%M:%S.%fZ")
+                if abs(datetime.now(UTC) - signed.replace(tzinfo=UTC)) > skew:
                     return self.auth_failed("signature timestamp too far from now")
-        return access_key
+        return parsed.access_key
 
     def _rsa_headers(self, headers: Mapping[str, str], raw: bytes) -> str | Answer:
         from outbound._runtime.signing import verify_rsa_sha256
@@ -205,3 +212,14 @@ class ServiceState:
     @staticmethod
     def epoch_ms() -> int:
         return time.time_ns() // 1_000_000
+
+
+def _require_cryptography(service: str) -> None:
+    """Refuse to build a simulator that could not verify a single SHA256withRSA signature."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import padding  # noqa: F401
+    except ImportError as exc:
+        raise MockConfigError(
+            f"{service} needs the 'cryptography' package to verify SHA256withRSA signatures: "
+            f"pip install 'callgen[rsa]' (importing it failed: {exc})"
+        ) from exc
