@@ -125,6 +125,7 @@ class Simulator:
         self.pushes: list[tuple[str, Any]] = []  # (url, body) waiting to be sent
         self.push_log: list[dict[str, Any]] = []  # every push tried or refused
         self.state: ServiceState = state_class(service.name)(self)
+        self._openapi: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"Simulator({self.service.name!r})"
@@ -317,6 +318,14 @@ class Simulator:
         with self.lock:
             pushes, self.pushes = self.pushes, []
             return pushes
+
+    def openapi(self) -> dict[str, Any]:
+        """The service's OpenAPI document (`callgen openapi`), built once."""
+        if self._openapi is None:
+            from ..emit_openapi import openapi_document
+
+            self._openapi = openapi_document(self.service)
+        return self._openapi
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as JSON-able data (for tests and GET /_callgen/state)."""
