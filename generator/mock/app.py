@@ -54,15 +54,14 @@ async def _endpoint(request: Request) -> Response:
         served = _openapi(request, sims, path)
         if served is not None:
             return served
-    method_only = False
+    allowed: set[str] = set()
     for sim in sims:
         found = sim.route(request.method, path, query)
         if found is None:
             continue
-        if found == "method":
-            method_only = True
+        if isinstance(found, frozenset):
+            allowed |= found
             continue
-        assert not isinstance(found, str)
         op, params = found
         raw = await request.body()
         raw_path = scope.get("raw_path") or path.encode("utf-8")
@@ -76,8 +75,9 @@ async def _endpoint(request: Request) -> Response:
             _schedule_push(request.app, sim, target, body)
         content, media_type = answer.encode()
         return Response(content, status_code=answer.status, media_type=media_type)
-    if method_only:
-        return PlainTextResponse("405 Method Not Allowed\n", status_code=405)
+    if allowed:  # RFC 9110: a 405 lists the methods the target supports
+        headers = {"Allow": ", ".join(sorted(allowed))}
+        return PlainTextResponse("405 Method Not Allowed\n", status_code=405, headers=headers)
     return PlainTextResponse("404 Not Found: no documented operation here\n", status_code=404)
 
 

@@ -134,20 +134,21 @@ class Simulator:
 
     def route(
         self, method: str, path: str, query_string: str
-    ) -> tuple[ir.Operation, dict[str, str]] | str | None:
-        """(operation, path parameters); "method" when only the method differs; else None."""
+    ) -> tuple[ir.Operation, dict[str, str]] | frozenset[str] | None:
+        """(operation, path parameters); when only the method differs, the methods this path
+        and query allow (for the 405's Allow header); else None."""
         query: dict[str, list[str]] = {}
         for name, value in parse_qsl(query_string, keep_blank_values=True):
             query.setdefault(name, []).append(value)
-        path_matched = False
+        allowed: set[str] = set()
         for route in self.routes:
             params = route.match(path, query)
             if params is None:
                 continue
             if route.op.method.upper() == method.upper():
                 return route.op, params
-            path_matched = True
-        return "method" if path_matched else None
+            allowed.add(route.op.method.upper())
+        return frozenset(allowed) if allowed else None
 
     # -- the pipeline --------------------------------------------------------------------------
 
