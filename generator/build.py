@@ -503,6 +503,7 @@ class Builder:
                 Source(k, v["file"], v.get("title", "")) for k, v in d.get("sources", {}).items()
             ),
             base_url=base.get("documented"),
+            base_url_source=base.get("source"),
             error_codes=tuple(codes),
             rule_codes=rule_codes,
             types=tuple(self.types[n] for n in raw_types if n in self.types),

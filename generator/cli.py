@@ -1,4 +1,4 @@
-"""`callgen`: generate, check, validate, schema, mock.
+"""`callgen`: generate, check, validate, schema, openapi, mock.
 
 Exit status: 0 fine, 1 findings (violations, drift), 2 usage or spec error. Every failure is
 a message on stderr, never a traceback.
@@ -64,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     kind = sch.add_mutually_exclusive_group()
     kind.add_argument("--response", action="store_const", const="response", dest="kind")
     kind.add_argument("--callback", action="store_const", const="callback", dest="kind")
+
+    oas = sub.add_parser("openapi", help="print the OpenAPI 3.1.0 document of a service")
+    oas.add_argument("service", metavar="SERVICE", help="service name, e.g. huawei_isales")
+    oas.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE, not stdout"
+    )
+    oas.add_argument(
+        "--specs", type=Path, default=Path("specs"), help="spec folder (default: specs)"
+    )
 
     mock_cli.add_parser(sub)
     return parser
@@ -168,6 +177,25 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from .emit_openapi import openapi_document
+
+    services = {s.name: s for s in _load(args.specs)}
+    service = services.get(args.service)
+    if service is None:
+        raise UsageError(f"unknown service {args.service!r}; known: {', '.join(sorted(services))}")
+    text = json.dumps(openapi_document(service), ensure_ascii=False, indent=2) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return OK
+    try:
+        args.output.write_text(text, "utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
+    print(f"wrote the OpenAPI document of {service.name} to {args.output}", file=sys.stderr)
+    return OK
+
+
 def main(argv: list[str] | None = None) -> int:
     from .errors import SpecErrors
 
@@ -177,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": cmd_check,
         "validate": cmd_validate,
         "schema": cmd_schema,
+        "openapi": cmd_openapi,
     }
     try:
         if args.command == "mock":

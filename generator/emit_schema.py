@@ -5,11 +5,17 @@ tolerant (extra properties allowed; enum values are open, listed as `x-enum`). W
 cannot say travels as `x-` keywords, which `tests/` check against the generated validators:
 `x-max-bytes`, `x-must-match`, `x-unique-by`, `x-integer-string-bounds`.
 Patterns are ECMA-262 (`$` is the end of input); see `ecma_validator` for checking them in Python.
+
+`annotated=True` (the OpenAPI export) adds what a reader of the document needs and a validator
+does not: `x-source` and `x-inferred` on each node, `x-codes` for per-node code overrides, and a
+plain-words sentence in `description` for each rule JSON Schema cannot state. Everything else is
+the same schema, so an annotated schema with those additions removed is the plain one.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
@@ -33,12 +39,18 @@ _JSON_TYPE = {
 }
 
 
+ANNOTATIONS = ("x-source", "x-inferred", "x-codes")
+"""Keywords `annotated=True` adds (besides sentences appended to `description`)."""
+
+
 class SchemaEmitter:
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, *, annotated: bool = False, defs_at: str = "#/$defs/") -> None:
         self.strict = strict
+        self.annotated = annotated
+        self.defs_at = defs_at  # where `$defs` will be, as a `$ref` prefix
         self.defs: dict[str, Any] = {}
 
-    def node(self, s: Schema) -> dict[str, Any]:
+    def node(self, s: Schema, *, inferred: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if s.description:
             out["description"] = s.description
@@ -104,11 +116,53 @@ class SchemaEmitter:
             obj = self.object(s)
             if s.object.named and s.nullable:
                 out.pop("type", None)
-                out["anyOf"] = [{"type": "null"}, {"$ref": f"#/$defs/{s.object.name}"}]
+                out["anyOf"] = [{"type": "null"}, {"$ref": f"{self.defs_at}{s.object.name}"}]
             elif s.object.named:
-                out["$ref"] = f"#/$defs/{s.object.name}"
+                out["$ref"] = f"{self.defs_at}{s.object.name}"
             else:
                 out.update(obj)
+        if self.annotated:
+            return self.annotate(s, out, inferred)
+        return out
+
+    def annotate(self, s: Schema, out: dict[str, Any], inferred: bool) -> dict[str, Any]:
+        """Source, inferred flag, code overrides, and the x- rules in plain words."""
+        sentences = [out.pop("description")] if "description" in out else []
+        if "x-max-bytes" in out:
+            sentences.append(
+                f"At most {s.max_bytes} bytes in UTF-8 (x-max-bytes; JSON Schema's maxLength "
+                "counts characters, not bytes)."
+            )
+        if "x-integer-string-bounds" in out:
+            bounds = ", ".join(f"{k} {v}" for k, v in out["x-integer-string-bounds"].items())
+            sentences.append(
+                f"The digits, read as a number, must satisfy {bounds} (x-integer-string-bounds; "
+                "JSON Schema bounds apply to numbers, not to strings of digits)."
+            )
+        if "x-unique-by" in out:
+            sentences.append(
+                f"No two items may have the same {s.unique_by!r} (x-unique-by; JSON Schema's "
+                "uniqueItems compares whole items)."
+            )
+        if "x-must-match" in out:
+            sentences.append(
+                f"Must equal one of the values at {s.must_match} in the same body, * standing "
+                "for every array item (x-must-match; JSON Schema cannot refer to other values)."
+            )
+        if "x-enum" in out:
+            sentences.append(
+                "Documented values: "
+                + ", ".join(json.dumps(v, ensure_ascii=False) for v in out["x-enum"])
+                + "; others are accepted in what the vendor sends (x-enum)."
+            )
+        if sentences:
+            out = {"description": "\n\n".join(sentences), **out}
+        if s.source is not None:
+            out["x-source"] = s.source
+        if inferred:
+            out["x-inferred"] = True
+        if s.codes:
+            out["x-codes"] = dict(s.codes)
         return out
 
     def object(self, s: Schema) -> dict[str, Any]:
@@ -123,7 +177,9 @@ class SchemaEmitter:
             if t.description:
                 out["description"] = t.description
             out["type"] = "object"
-        out["properties"] = {p.name: self.node(p.schema) for p in t.properties}
+            if self.annotated and t.source is not None:
+                out["x-source"] = t.source
+        out["properties"] = {p.name: self.node(p.schema, inferred=p.inferred) for p in t.properties}
         required = [p.name for p in t.properties if p.required]
         if required:
             out["required"] = required
@@ -153,8 +209,18 @@ class SchemaEmitter:
         return out
 
 
-def body_schema(service: Service, body: Schema, kind: str, title: str) -> dict[str, Any]:
-    emitter = SchemaEmitter(strict=kind == "request")
+def body_schema(
+    service: Service,
+    body: Schema,
+    kind: str,
+    title: str,
+    *,
+    annotated: bool = False,
+    defs_at: str = "#/$defs/",
+) -> dict[str, Any]:
+    """The schema of one body; `defs_at` is where its `$defs` will be reachable from a `$ref`
+    (the OpenAPI export places the schema inside a larger document)."""
+    emitter = SchemaEmitter(strict=kind == "request", annotated=annotated, defs_at=defs_at)
     root = emitter.node(body)
     doc: dict[str, Any] = {"$schema": DIALECT, "title": title}
     doc.update(root)
@@ -163,11 +229,16 @@ def body_schema(service: Service, body: Schema, kind: str, title: str) -> dict[s
     return doc
 
 
+def title(service: Service, name: str, kind: str) -> str:
+    """The `title` of the schema of one body: `huawei_isales.add_call_data request`."""
+    return f"{service.name}.{name} {kind}"
+
+
 def operation_schemas(service: Service, op: Operation) -> dict[str, dict[str, Any]]:
     return {
-        "request": body_schema(service, op.request, "request", f"{service.name}.{op.id} request"),
+        "request": body_schema(service, op.request, "request", title(service, op.id, "request")),
         "response": body_schema(
-            service, op.response, "response", f"{service.name}.{op.id} response"
+            service, op.response, "response", title(service, op.id, "response")
         ),
     }
 
@@ -180,7 +251,7 @@ def all_schemas(service: Service) -> dict[tuple[str, str], dict[str, Any]]:
             out[(op.id, kind)] = schema
     for cb in service.callbacks:
         out[(cb.name, "callback")] = body_schema(
-            service, cb.body, "callback", f"{service.name}.{cb.name} callback"
+            service, cb.body, "callback", title(service, cb.name, "callback")
         )
     return out
 

@@ -291,6 +291,7 @@ class Service:
     envelope: Envelope
     sources: tuple[Source, ...] = ()
     base_url: str | None = None
+    base_url_source: str | None = None
     error_codes: tuple[ErrorCode, ...] = ()
     rule_codes: tuple[tuple[str, str], ...] = ()
     types: tuple[ObjectType, ...] = ()

@@ -11,7 +11,8 @@ from typing import Any
 EPILOG = """\
 The first line on standard output is the bound URL (e.g. http://127.0.0.1:41234), flushed as
 soon as the server accepts connections. SIGINT or SIGTERM stop it cleanly (exit status 0).
-GET /_callgen/state returns the simulator's state as JSON (not a vendor route).
+GET /_callgen/state returns the simulator's state as JSON, GET /openapi.json the service's
+OpenAPI 3.1.0 document (callgen openapi) with this server as first server (not vendor routes).
 
 Every request is checked as the vendor documents it: credentials, then the body and path
 parameters with the generated validators (outbound.<service>.validate_request/validate_path);

@@ -1,8 +1,10 @@
 """The ASGI app (Starlette) serving one or more simulators, and callback pushes.
 
 Routes: every documented operation of each simulator's service (first match wins; the
-services' paths do not overlap), plus `GET /_callgen/state`, a JSON dump of every simulator's
-state (not a vendor route). `app.state.simulators` may be replaced at run time (tests).
+services' paths do not overlap), plus, not vendor routes: `GET /_callgen/state`, a JSON dump of
+every simulator's state, and `GET /openapi/<service>.json` (and `/openapi.json` when the app
+serves one service), the service's OpenAPI document (`callgen openapi`) with this simulator's
+URL as its first server. `app.state.simulators` may be replaced at run time (tests).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from starlette.routing import Route
 from .core import Simulator
 
 STATE_PATH = "/_callgen/state"
+OPENAPI_PATH = "/openapi.json"
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -47,15 +50,18 @@ async def _endpoint(request: Request) -> Response:
     query = scope.get("query_string", b"").decode("latin-1")
     if path == STATE_PATH and request.method == "GET":
         return JSONResponse({s.service.name: s.snapshot() for s in sims})
-    method_only = False
+    if request.method == "GET":
+        served = _openapi(request, sims, path)
+        if served is not None:
+            return served
+    allowed: set[str] = set()
     for sim in sims:
         found = sim.route(request.method, path, query)
         if found is None:
             continue
-        if found == "method":
-            method_only = True
+        if isinstance(found, frozenset):
+            allowed |= found
             continue
-        assert not isinstance(found, str)
         op, params = found
         raw = await request.body()
         raw_path = scope.get("raw_path") or path.encode("utf-8")
@@ -69,9 +75,33 @@ async def _endpoint(request: Request) -> Response:
             _schedule_push(request.app, sim, target, body)
         content, media_type = answer.encode()
         return Response(content, status_code=answer.status, media_type=media_type)
-    if method_only:
-        return PlainTextResponse("405 Method Not Allowed\n", status_code=405)
+    if allowed:  # RFC 9110: a 405 lists the methods the target supports
+        headers = {"Allow": ", ".join(sorted(allowed))}
+        return PlainTextResponse("405 Method Not Allowed\n", status_code=405, headers=headers)
     return PlainTextResponse("404 Not Found: no documented operation here\n", status_code=404)
+
+
+def _openapi(request: Request, sims: list[Simulator], path: str) -> Response | None:
+    """The OpenAPI document asked for at `path`, or None when `path` asks for none."""
+    if path == OPENAPI_PATH:
+        if len(sims) != 1:
+            names = ", ".join(f"/openapi/{s.service.name}.json" for s in sims)
+            return PlainTextResponse(f"404 Not Found: several services, see {names}\n", 404)
+        sim = sims[0]
+    else:
+        name = path.removeprefix("/openapi/").removesuffix(".json")
+        if f"/openapi/{name}.json" != path:
+            return None
+        found = [s for s in sims if s.service.name == name]
+        if not found:
+            return None
+        sim = found[0]
+    document = dict(sim.openapi())
+    url = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}"
+    here = {"url": url, "description": "this callgen simulator"}
+    document["servers"] = [here, *document["servers"]]
+    content = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return Response(content, media_type="application/json")
 
 
 def _schedule_push(app: Starlette, sim: Simulator, url: str, body: Any) -> None:

@@ -127,6 +127,7 @@ class Simulator:
         self.pushes: list[tuple[str, Any]] = []  # (url, body) waiting to be sent
         self.push_log: list[dict[str, Any]] = []  # every push tried or refused
         self.state: ServiceState = state_class(service.name)(self)
+        self._openapi: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"Simulator({self.service.name!r})"
@@ -135,20 +136,21 @@ class Simulator:
 
     def route(
         self, method: str, path: str, query_string: str
-    ) -> tuple[ir.Operation, dict[str, str]] | str | None:
-        """(operation, path parameters); "method" when only the method differs; else None."""
+    ) -> tuple[ir.Operation, dict[str, str]] | frozenset[str] | None:
+        """(operation, path parameters); when only the method differs, the methods this path
+        and query allow (for the 405's Allow header); else None."""
         query: dict[str, list[str]] = {}
         for name, value in parse_qsl(query_string, keep_blank_values=True):
             query.setdefault(name, []).append(value)
-        path_matched = False
+        allowed: set[str] = set()
         for route in self.routes:
             params = route.match(path, query)
             if params is None:
                 continue
             if route.op.method.upper() == method.upper():
                 return route.op, params
-            path_matched = True
-        return "method" if path_matched else None
+            allowed.add(route.op.method.upper())
+        return frozenset(allowed) if allowed else None
 
     # -- the pipeline --------------------------------------------------------------------------
 
@@ -318,6 +320,14 @@ class Simulator:
         with self.lock:
             pushes, self.pushes = self.pushes, []
             return pushes
+
+    def openapi(self) -> dict[str, Any]:
+        """The service's OpenAPI document (`callgen openapi`), built once."""
+        if self._openapi is None:
+            from ..emit_openapi import openapi_document
+
+            self._openapi = openapi_document(self.service)
+        return self._openapi
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as JSON-able data (for tests and GET /_callgen/state)."""

@@ -208,6 +208,7 @@ def test_tokens(sim, client, server) -> None:
     assert r.status_code == 404
     r = httpx.get(server.url + "/api.php?r=groupcall/task-list")
     assert r.status_code == 405
+    assert r.headers["allow"] == "POST"  # RFC 9110 (found by schemathesis' unsupported_method)
 
 
 # -- calls, records and callbacks ---------------------------------------------------------------
