@@ -1,12 +1,14 @@
 """Hand-written runtime shared by every generated `outbound` client (copied verbatim)."""
 
 from .batches import (
+    DEFAULT_MAX_SPLIT_CALLS,
     BatchItem,
     BatchProgress,
     BatchReport,
     NotSentItem,
     RejectedItem,
     UnknownItem,
+    UnresolvedItem,
     run_batches,
     run_batches_async,
 )
@@ -44,6 +46,7 @@ from .signing import (
 
 __all__ = [
     "AUTH_V2_SIGNED_HEADERS",
+    "DEFAULT_MAX_SPLIT_CALLS",
     "ApiError",
     "AsyncCore",
     "Auth",
@@ -66,6 +69,7 @@ __all__ = [
     "SyncCore",
     "TransportError",
     "UnknownItem",
+    "UnresolvedItem",
     "ValidationError",
     "Violation",
     "default_rsa_message",

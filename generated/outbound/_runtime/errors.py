@@ -64,13 +64,15 @@ class ApiError(OutboundError):
     """The vendor answered with a result code that is not a success code.
 
     A generated service sets `codes` to its `ErrorCode` enum (values are the documented codes as
-    strings), `retryable_codes` to its documented throttling codes and `data_codes` to the codes
-    meaning "this request's own data is at fault".
+    strings), `retryable_codes` to its documented throttling codes, `data_codes` to the codes
+    meaning "this request's own data is at fault" and `item_codes` to those of them meaning "one
+    or more items of the request's array are at fault" (the others may be fine).
     """
 
     codes: ClassVar[type[enum.Enum] | None] = None
     retryable_codes: ClassVar[frozenset[str]] = frozenset()
     data_codes: ClassVar[frozenset[str]] = frozenset()
+    item_codes: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -112,6 +114,12 @@ class ApiError(OutboundError):
     def is_data_error(self) -> bool:
         """True when the documented meaning of the code is "this request's data is at fault"."""
         return self.raw_code in self.data_codes
+
+    @property
+    def is_item_error(self) -> bool:
+        """True when the documented meaning of the code blames individual items of the request's
+        array (a duplicate or blacklisted number), not the request as a whole."""
+        return self.raw_code in self.item_codes
 
     def _describe(self) -> str:
         code = self.code  # a StrEnum member is also a str: test for the enum
