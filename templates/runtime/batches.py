@@ -17,9 +17,10 @@ input order.
 * `unresolved`: its call was refused with an item code whose message named no item, and the
   item was still not tested alone when the split budget (`max_split_calls`) ran out, or the
   batch stopped first. Not refused for itself: `remaining()` offers it again.
-* `not_sent`: not sent, or sent only in a call the server refused as a whole before the batch
-  stopped (it is waiting to be sent again), or refused by a connection never established, or
-  by an HTTP 401/403 without a result code (credentials: the server processed nothing).
+* `not_sent`: never sent, or waiting to be sent again when the batch stopped (its call was
+  refused with an item code that named another item), or its call's connection was never
+  established, or was answered HTTP 401/403 without a result code (the server refused the
+  caller and processed nothing).
 
 How a refused call is read (`ApiError`):
 
@@ -47,8 +48,10 @@ cause is fixed: every `not_sent` and `unresolved` item and every item rejected w
 `resend=True`. Items rejected for themselves or for their call's data are left out (resending
 them unchanged cannot help), and so are unknown items (resending could add them twice).
 
-The input is read lazily, one call at a time; the unique keys seen are kept (a set of keys, not
-the items). Every resend goes through the same `send`, so the client's pacing applies to it.
+The input is read lazily, one call at a time. A repeat is found all the same before it could
+be sent, since its first occurrence comes earlier in the input: the unique keys admitted so far
+are kept (a dict of keys, not the items). Every resend goes through the same `send`, so the
+client's pacing applies to it.
 Exceptions other than these (programming errors, `KeyboardInterrupt`, exceptions raised by
 `progress`) propagate.
 """

@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import json
 import logging
 import os
@@ -300,7 +301,6 @@ class _Exchange:
 
     seconds: float | None
     ends: float | None = None  # a time.monotonic() value
-    expired: bool = False
     traced: bool = False  # AsyncCore: httpcore reported at least one step of this exchange
     sent: bool = False  # AsyncCore: the request had started to be written
 
@@ -309,7 +309,6 @@ class _Exchange:
             self.ends = time.monotonic() + self.seconds
 
     def passed(self, phase: str) -> str:
-        self.expired = True
         return f"the call's deadline of {self.seconds:g} s passed {phase}"
 
     def check_body(self) -> None:
@@ -377,7 +376,7 @@ class _DeadlineStream(httpcore.NetworkStream):
         for start in range(0, len(buffer), _WRITE_PIECE):
             piece = buffer[start : start + _WRITE_PIECE]
             _within_deadline(
-                lambda t, piece=piece: self._inner.write(piece, t),  # type: ignore[misc]
+                functools.partial(self._inner.write, piece),
                 timeout,
                 httpcore.WriteTimeout,
                 "while the request was sent",
@@ -479,14 +478,11 @@ class _DeadlineTransport(httpx.BaseTransport):
     """
 
     def __init__(self, verify: bool | ssl.SSLContext) -> None:
-        limits = httpx.Limits(
-            max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0
-        )
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+            max_connections=100,  # httpx's default limits
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
             network_backend=_DeadlineBackend(httpcore.SyncBackend()),
         )
 
