@@ -210,6 +210,10 @@ class OperationView:
     batch: ArgumentView | None
     batch_size: int | None
     batch_item_model: str | None
+    batch_items_at: str | None  # JSON Pointer of the batch array in the request body
+    batch_unique_key: str | None  # expression over `item`: its unique key (None: no key)
+    batch_unique_field: str | None  # wire name of the unique_by property
+    batch_unique_code: str | None  # documented code of the `unique` rule on the array
 
 
 def _argument(p: Property) -> ArgumentView:
@@ -226,12 +230,25 @@ def operation_view(service: Service, op: Operation) -> OperationView:
     batch = None
     size = None
     item_model = None
+    items_at = unique_key = unique_field = unique_code = None
     if op.batch_field is not None:
         prop = args.prop(op.batch_field)
         assert prop is not None and prop.schema.items is not None
         batch = _argument(prop)
         size = prop.schema.max_items
         item_model = annotation(prop.schema.items, "_models.")
+        items_at = op.arguments_at + "/" + pointers.escape(prop.name)
+        array = prop.schema
+        item_obj = array.items.object if array.items is not None else None
+        if array.unique_by is not None and item_obj is not None:
+            key_prop = item_obj.prop(array.unique_by)
+            assert key_prop is not None  # checked by the build
+            unique_key = f"item.{key_prop.py_name}"
+            unique_field = array.unique_by
+        elif array.unique:
+            unique_key = "item"
+        if unique_key is not None:
+            unique_code = service.code_for("unique", array)
     credential = (
         tuple(pointers.split(service.auth.body_field))
         if service.auth.scheme == "body_token" and service.auth.body_field
@@ -267,6 +284,10 @@ def operation_view(service: Service, op: Operation) -> OperationView:
         batch=batch,
         batch_size=size,
         batch_item_model=item_model,
+        batch_items_at=items_at,
+        batch_unique_key=unique_key,
+        batch_unique_field=unique_field,
+        batch_unique_code=unique_code,
     )
 
 

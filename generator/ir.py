@@ -237,7 +237,7 @@ class ErrorCode:
     operations: tuple[str, ...] = ()
     retryable: bool = False
     success: bool = False
-    scope: str = "service"
+    scope: str = "service"  # item | data | service: what a refusal with this code blames
 
     @property
     def description(self) -> str:

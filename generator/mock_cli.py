@@ -37,7 +37,8 @@ Codes the simulator answers:
                      characters; 02000003 too long; 02000006 wrong type; 02000007 bad value or
                      range; 02000008 path parameter not an integer; 02000009 recycleType without
                      recycleTime; 0200029 over 20 numbers; 0200018 duplicate numbers (in the call,
-                     or already pending unless --allow-repeat-numbers); 0200030 bad time;
+                     or already pending unless --allow-repeat-numbers; the numbers refused
+                     are named in resultDesc unless --anonymous-refusals); 0200030 bad time;
                      0200022 two adds from one AK within 1 s; 0200007 campaign absent; 0200019
                      add to a running/finished campaign; 0200028 delete in one; 0200024
                      --blacklist; 0200020 --pending-limit. Only with --fault: 0200006, 02000004,
@@ -162,6 +163,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="Huawei: accept a number already pending in the campaign " "(default: 0200018)",
     )
     known.add_argument(
+        "--anonymous-refusals",
+        action="store_true",
+        help="Huawei: refusals of numbers (0200024 blacklisted, 0200018 already pending) give "
+        "the documented text only, without the numbers (default: the numbers are named)",
+    )
+    known.add_argument(
         "--task",
         action="append",
         default=[],
@@ -266,6 +273,7 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
         campaigns=campaigns,
         known_campaigns_only=args.known_campaigns_only,
         allow_repeat_numbers=args.allow_repeat_numbers,
+        anonymous_refusals=args.anonymous_refusals,
         tasks=dict(_pairs(args.task, "--task")),
         push_callbacks=args.push_callbacks,
         answer_rate=args.answer_rate,

@@ -6,6 +6,8 @@
 - 003: the example sends 1 for a Boolean; it is kept verbatim and the validator flags it.
 - 004 (Huawei delete): only optional criteria; an empty delete needs confirm_delete_all.
 - 000 (Quanshi): requestId appears twice in the response; the envelope uses the top-level one.
+- 002 (Huawei add): a refused add names no number; the codes that can only blame numbers are
+  scope item, so a batch refuses those numbers alone.
 """
 
 from __future__ import annotations
@@ -366,3 +368,35 @@ def test_quanshi_error_carries_the_top_level_request_id() -> None:
         client.create_event_call(event_id=542818, call_list=[entry])
     assert info.value.request_id == "top-level-id"
     assert len(recorder.requests) == 1
+
+
+# -- 002: which refusals blame single numbers ---------------------------------------------------
+
+ITEM_CODES = {"0200018", "0200024", "0200030", "02000001", "02000002", "02000003", "02000004",
+              "02000005", "02000006"}
+
+
+def test_huawei_item_codes_note_scopes_and_generated_errors() -> None:
+    from outbound import huawei_isales as hw
+
+    s = service("huawei_isales")
+    n = note(s, "item_codes")
+    assert "add_call_data" in n.about
+    assert {c.code for c in s.error_codes if c.scope == "item"} == ITEM_CODES
+    for code in ITEM_CODES:  # each is named in the decision, with why
+        assert code in n.decision
+    # every rule a CallData field has maps to an item code
+    op = s.operation("add_call_data")
+    assert op is not None
+    item_type = next(t for t in s.types if t.name == "CallData")
+    rules = {"required", "type", "max_length", "pattern", "forbidden_chars", "format"}
+    assert all(prop.schema.types == ("string",) for prop in item_type.properties)
+    assert {s.code_for(rule, item_type.properties[0].schema) for rule in rules} <= ITEM_CODES
+    # the generated package knows them; item codes are data codes too
+    assert hw.ApiError.item_codes == frozenset(ITEM_CODES)
+    assert frozenset(ITEM_CODES) <= hw.ApiError.data_codes
+    assert hw.ErrorCode.NUMBER_BLACKLISTED.is_item_error
+    assert not hw.ErrorCode.TOO_MANY_NUMBERS.is_item_error
+    assert hw.ErrorCode.TOO_MANY_NUMBERS.is_data_error
+    assert hw.ApiError("0200018", "Duplicate numbers exist.").is_item_error
+    assert not hw.ApiError("0200007").is_item_error

@@ -58,6 +58,10 @@ class MockConfig:
     """True: a campaign not listed in `campaigns` is absent (0200007) instead of idle."""
     allow_repeat_numbers: bool = False
     """True: a number already pending in the campaign may be added again."""
+    anonymous_refusals: bool = False
+    """True: refusals of numbers (0200024 blacklisted, 0200018 already pending) give the
+    documented text only, without naming the numbers: the documents do not say that the
+    server's resultDesc names them, and a client must cope when it does not."""
     # Yantong group call -------------------------------------------------------------------
     tasks: dict[str, str] = field(default_factory=dict)
     """Task id → name: the tasks that exist (none by default)."""

@@ -1,12 +1,14 @@
 """Hand-written runtime shared by every generated `outbound` client (copied verbatim)."""
 
 from .batches import (
+    DEFAULT_MAX_SPLIT_CALLS,
     BatchItem,
     BatchProgress,
     BatchReport,
     NotSentItem,
     RejectedItem,
     UnknownItem,
+    UnresolvedItem,
     run_batches,
     run_batches_async,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "AUTH_V2_SIGNED_HEADERS",
     "AUTH_V2_VARIANTS",
     "DEFAULT_AUTH_V2_VARIANT",
+    "DEFAULT_MAX_SPLIT_CALLS",
     "ApiError",
     "AsyncCore",
     "Auth",
@@ -77,6 +80,7 @@ __all__ = [
     "SyncCore",
     "TransportError",
     "UnknownItem",
+    "UnresolvedItem",
     "ValidationError",
     "Violation",
     "default_rsa_message",

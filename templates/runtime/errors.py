@@ -64,8 +64,9 @@ class ApiError(OutboundError):
     """The vendor answered with a result code that is not a success code.
 
     A generated service sets `codes` to its `ErrorCode` enum (values are the documented codes as
-    strings), `retryable_codes` to its documented throttling codes and `data_codes` to the codes
-    meaning "this request's own data is at fault".
+    strings), `retryable_codes` to its documented throttling codes, `data_codes` to the codes
+    meaning "this request's own data is at fault" and `item_codes` to those of them meaning "one
+    or more items of the request's array are at fault" (the others may be fine).
 
     When the server refused a signed request (HTTP 401), `hint` (also in the message) says what
     to check, and `signed_request` holds the text that was signed (auth-v2: the canonical
@@ -75,6 +76,7 @@ class ApiError(OutboundError):
     codes: ClassVar[type[enum.Enum] | None] = None
     retryable_codes: ClassVar[frozenset[str]] = frozenset()
     data_codes: ClassVar[frozenset[str]] = frozenset()
+    item_codes: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,
@@ -121,6 +123,12 @@ class ApiError(OutboundError):
     def is_data_error(self) -> bool:
         """True when the documented meaning of the code is "this request's data is at fault"."""
         return self.raw_code in self.data_codes
+
+    @property
+    def is_item_error(self) -> bool:
+        """True when the documented meaning of the code blames individual items of the request's
+        array (a duplicate or blacklisted number), not the request as a whole."""
+        return self.raw_code in self.item_codes
 
     def _describe(self) -> str:
         code = self.code  # a StrEnum member is also a str: test for the enum

@@ -7,7 +7,10 @@ address 127.0.0.1, signed by a CA made for the session (`tls_files`). `rsa_keys`
 2048-bit key pair. An autouse guard fails any test that connects to another address.
 
 The vendor simulator (`callgen mock`) is deliberately not used: these tests pin the clients
-against a server whose every answer the test states.
+against a server whose every answer the test states. Two exceptions, both with a raw-socket
+server that misbehaves on purpose (`fault_server.FaultServer`): test_e2e_deadline.py (drips,
+silence, huge bodies) and test_e2e_batches.py, where the simulator stands behind that server
+so that a test can check what the campaign holds after a gateway page, a timeout or a reset.
 """
 
 from __future__ import annotations

@@ -257,7 +257,7 @@ def check_data_error_report(
     assert [e.item for e in report.accepted] == ITEMS[:20] + ITEMS[40:]
     assert [e.index for e in report.rejected] == list(range(20, 40))
     for entry in report.rejected:
-        assert entry.code == "0200018" and entry.message == "Duplicate numbers exist."
+        assert entry.code == "0200029" and entry.message == TOO_MANY
         assert entry.source == "server" and entry.chunk == 2 and not entry.resend
     assert report.not_sent == [] and report.unknown == []
     assert report.total == 45 and report.chunks == 3 and report.stopped_by is None
@@ -265,10 +265,15 @@ def check_data_error_report(
     assert [r.return_object.total_size for r in report.responses if r.return_object] == [20, 25]
 
 
+TOO_MANY = "The maximum number of numbers that can be added each time is exceeded."
+
+
 def data_error_replies(vendor: MockVendor) -> None:
+    """A data code that blames the call as a whole (not its items one by one): its chunk is
+    rejected and the batch goes on. (Item codes are tested in test_e2e_batches.py.)"""
     vendor.reply(
         Reply({**OK_ADD, "returnObject": {"totalSize": 20}}),
-        Reply(error_body("0200018", "Duplicate numbers exist.")),
+        Reply(error_body("0200029", TOO_MANY)),
         Reply({**OK_ADD, "returnObject": {"totalSize": 25}}),
     )
 

@@ -91,6 +91,7 @@ def test_help_lists_every_option_and_the_simulators_choices(
         "--campaign",
         "--known-campaigns-only",
         "--allow-repeat-numbers",
+        "--anonymous-refusals",
         "--task",
         "--push-callbacks",
         "--answer-rate",
@@ -169,6 +170,7 @@ def test_options_become_the_config(
             "2/6=absent",
             "--known-campaigns-only",
             "--allow-repeat-numbers",
+            "--anonymous-refusals",
             "--task",
             "59=测试群呼任务",
             "--push-callbacks",
@@ -184,5 +186,6 @@ def test_options_become_the_config(
     assert config.max_skew == 30 and config.blacklist == {"123"} and config.pending_limit == 200000
     assert config.campaigns == {(None, 5): "running", (2, 6): "absent"}
     assert config.known_campaigns_only and config.allow_repeat_numbers and config.push_callbacks
+    assert config.anonymous_refusals
     assert config.tasks == {"59": "测试群呼任务"} and config.answer_rate == 0.5
     assert config.faults == {"add_call_data": Fault("0200006", 2)}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -241,6 +243,35 @@ def test_duplicates_in_one_call_and_across_calls_are_0200018(sim, client) -> Non
     assert [n["called"] for n in s.state.numbers(1, 1)] == ["5"]
 
 
+def test_batch_with_a_repeat_and_a_pending_number_in_real_time(sim, client) -> None:
+    """The issue's 45 numbers (item 26 repeats item 25), one of them (item 10) already pending,
+    against the simulator on a real port with real pacing: every other number added once."""
+    s = sim()
+    items = [hw.CallData(called=f"80{i:03d}") for i in range(45)]
+    items[26] = hw.CallData(called=items[25].called)
+    campaign = s.state.campaign(1, 1)
+    campaign.numbers.append({"called": items[10].called})
+    campaign.pending.add(items[10].called)
+    arrivals: list[float] = []
+    c = client()
+    report = c.add_call_data_in_batches(
+        vdn_id=1,
+        campaign_id=1,
+        call_data_list=items,
+        progress=lambda p: arrivals.append(time.monotonic()),
+    )
+    assert [(e.index, e.source, e.code) for e in report.rejected] == [
+        (10, "server", "0200018"),
+        (26, "client", "0200018"),
+    ]
+    assert len(report.accepted) == 43 and report.remaining() == []
+    # chunk 1 named 80010, its 19 others led chunk 2; the pacing held (no 0200022, no retry)
+    assert report.chunks == 4 and "0200022" not in s.snapshot()["answers"]
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(arrivals))
+    held = [n["called"] for n in s.state.numbers(1, 1)]
+    assert sorted(held) == sorted({i.called for i in items})
+
+
 def test_repeat_numbers_allowed_when_configured(sim, client) -> None:
     s = sim(allow_repeat_numbers=True)
     c = client()
@@ -375,6 +406,28 @@ def test_blacklist_0200024_and_pending_limit_0200020(sim, client) -> None:
     assert err.code is E.PENDING_LIMIT_EXCEEDED
     assert c.add_call_data(vdn_id=1, campaign_id=1, call_data_list=numbers("3")).return_object.total_size == 3  # type: ignore[union-attr]
     assert len(s.state.numbers(1, 1)) == 3
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_refusals_name_the_numbers_unless_anonymous(sim, client, anonymous: bool) -> None:
+    s = sim(blacklist=frozenset({"999"}), anonymous_refusals=anonymous)
+    campaign = s.state.campaign(1, 1)
+    campaign.numbers.append({"called": "5"})
+    campaign.pending.add("5")
+    c = client()
+    dup = api_error(
+        lambda: c.add_call_data(vdn_id=1, campaign_id=1, call_data_list=numbers("6", "5"))
+    )
+    listed = api_error(
+        lambda: c.add_call_data(vdn_id=1, campaign_id=1, call_data_list=numbers("7", "999"))
+    )
+    assert (dup.code, listed.code) == (E.DUPLICATE_NUMBERS, E.NUMBER_BLACKLISTED)
+    if anonymous:
+        assert dup.message == "Duplicate numbers exist."
+        assert listed.message == "The number to be added is in the blacklist."
+    else:
+        assert dup.message == "Duplicate numbers exist. (already in the campaign: 5)"
+        assert listed.message == "The number to be added is in the blacklist. (999)"
 
 
 @pytest.mark.parametrize("code", ["0200006", "02000004", "02000005", "02000010", "02000011"])

@@ -11,6 +11,26 @@ A read/write timeout, a dropped connection or a protocol error after the request
 reached the server is never retried, for any operation; for a create (`Operation.creates`) that
 is what keeps a number from being added twice. Each attempt is signed anew.
 
+Every exchange (one attempt: connect, send, wait for the headers, read the body) ends by a
+deadline (`deadline`, by default the sum of the connect, write and read timeouts: 30 s for the
+default `timeout=10`), however slowly the server drips its answer, and a response body larger
+than `max_response_bytes` (default 10 MiB, counted after decompression) is refused while it is
+read. Both raise errors saying the request may have reached the server; neither is retried.
+How each core keeps the deadline:
+
+* `AsyncCore`: `asyncio.timeout` around the whole exchange; an httpcore trace event tells
+  whether the request had started to be written when it fired.
+* `SyncCore`: httpx has no total timeout for a blocking client, and its per-read timeout
+  restarts with every byte. The core's own transport (`_DeadlineTransport`: httpx's default
+  transport rebuilt from httpcore's public parts) makes its connections with a network backend
+  that gives every connect, TLS handshake, write and read a timeout no longer than the time
+  left, so the deadline holds in every phase. With a caller's `transport=` (tests, proxies)
+  only the body is bounded (checked after each chunk; a chunk may wait one read timeout).
+
+Not bounded: the DNS lookup (the vendors are addressed by IP), waiting for a free connection
+of the pool (`PoolTimeout`, local), and — with a proxy from the environment — the phases
+before the body (the proxy transports are httpx's own).
+
 Logging (`logging.getLogger("outbound")`) records operation, method, path, status, elapsed
 time and retries; never headers, query values or bodies.
 """
@@ -19,6 +39,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import json
 import logging
 import os
@@ -27,7 +49,7 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +57,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 from urllib.parse import quote
 
+import httpcore
 import httpx
 
 from .errors import ApiError, ResponseError, TransportError, Violation
@@ -43,6 +66,7 @@ from .pointer import split as split_pointer
 from .signing import AUTH_V2_VARIANTS, AuthV2Signature
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "AsyncCore",
     "Auth",
     "AuthV2SignerLike",
@@ -54,6 +78,7 @@ __all__ = [
     "RsaHeadersAuth",
     "RsaSignerLike",
     "SyncCore",
+    "deadline_for",
     "encode_json",
 ]
 
@@ -68,6 +93,10 @@ _NEVER_CONNECTED: tuple[type[httpx.TransportError], ...] = (
     httpx.PoolTimeout,
 )
 
+
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+"""The largest response body a client reads (10 MiB): the documented answers are a few hundred
+bytes; this only stops a broken or hostile server from filling the memory."""
 
 _URL_CACHE_SIZE = 1024
 _NOT_PACED = contextlib.nullcontext()  # shared: an operation without min_interval skips the lock
@@ -288,6 +317,243 @@ class RsaHeadersAuth(Auth):
 
 
 # ---------------------------------------------------------------------------------------------
+# Deadline and size cap
+# ---------------------------------------------------------------------------------------------
+
+
+def deadline_for(timeout: float | httpx.Timeout | None, deadline: float | None) -> float | None:
+    """The seconds one exchange may take: `deadline` when given (`math.inf`: no deadline), else
+    the connect, write and read timeouts added up (3 × a plain number): the longest a server
+    that answers within each timeout can take. None (no deadline) when one of them is None."""
+    if deadline is not None:
+        if not deadline > 0:
+            raise ValueError("deadline must be > 0 (math.inf: none)")
+        return None if deadline == float("inf") else float(deadline)
+    parts = httpx.Timeout(timeout)
+    phases = (parts.connect, parts.write, parts.read)
+    if any(phase is None for phase in phases):
+        return None
+    return float(sum(phase for phase in phases if phase is not None))
+
+
+@dataclass
+class _Exchange:
+    """One attempt at a call: when it must end, and what is known when it did not."""
+
+    seconds: float | None
+    ends: float | None = None  # a time.monotonic() value
+    traced: bool = False  # AsyncCore: httpcore reported at least one step of this exchange
+    sent: bool = False  # AsyncCore: the request had started to be written
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None:
+            self.ends = time.monotonic() + self.seconds
+
+    def passed(self, phase: str) -> str:
+        return f"the call's deadline of {self.seconds:g} s passed {phase}"
+
+    def check_body(self) -> None:
+        if self.ends is not None and time.monotonic() >= self.ends:
+            raise httpx.ReadTimeout(self.passed("while the answer's body was read"))
+
+    @property
+    def reached(self) -> bool:
+        """Whether the request may have reached the server: yes once it started to be written,
+        and whenever the transport (not httpcore's) reported nothing."""
+        return self.sent or not self.traced
+
+    async def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace hook (async): note when the request starts to be written."""
+        self.traced = True
+        if "send_request_headers" in event:
+            self.sent = True
+
+
+_EXCHANGE: contextvars.ContextVar[_Exchange | None] = contextvars.ContextVar(
+    "outbound_exchange", default=None
+)
+
+_WRITE_PIECE = 16384  # a write waits at most the time left per piece, not per request
+
+
+def _within_deadline(
+    step: Callable[[float | None], Any],
+    timeout: float | None,
+    error: type[httpcore.TimeoutException],
+    phase: str,
+) -> Any:
+    """Run one network step of the current exchange with a timeout no longer than its time left;
+    past the deadline, raise `error` saying so."""
+    exchange = _EXCHANGE.get()
+    if exchange is None or exchange.ends is None:
+        return step(timeout)
+    left = exchange.ends - time.monotonic()
+    if left <= 0:
+        raise error(exchange.passed(phase))
+    if timeout is not None and timeout < left:
+        return step(timeout)  # the phase's own timeout comes first
+    try:
+        return step(left)
+    except httpcore.TimeoutException:
+        raise error(exchange.passed(phase)) from None
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the current exchange's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = _within_deadline(
+            lambda t: self._inner.read(max_bytes, t),
+            timeout,
+            httpcore.ReadTimeout,
+            "while waiting for the answer",
+        )
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        for start in range(0, len(buffer), _WRITE_PIECE):
+            piece = buffer[start : start + _WRITE_PIECE]
+            _within_deadline(
+                functools.partial(self._inner.write, piece),
+                timeout,
+                httpcore.WriteTimeout,
+                "while the request was sent",
+            )
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        stream: httpcore.NetworkStream = _within_deadline(
+            lambda t: self._inner.start_tls(ssl_context, server_hostname, t),
+            timeout,
+            httpcore.ConnectTimeout,
+            "during the TLS handshake",
+        )
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's blocking backend, its connections wrapped in `_DeadlineStream`."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream: httpcore.NetworkStream = _within_deadline(
+            lambda t: self._inner.connect_tcp(host, port, t, local_address, socket_options),
+            timeout,
+            httpcore.ConnectTimeout,
+            "before a connection was established",
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream: httpcore.NetworkStream = _within_deadline(
+            lambda t: self._inner.connect_unix_socket(path, t, socket_options),
+            timeout,
+            httpcore.ConnectTimeout,
+            "before a connection was established",
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """httpcore's exceptions as httpx's of the same name, as httpx's own transport does."""
+    try:
+        yield
+    except Exception as exc:
+        for cls in type(exc).__mro__:
+            mapped = getattr(httpx, cls.__name__, None)
+            if isinstance(mapped, type) and issubclass(mapped, httpx.TransportError):
+                raise mapped(str(exc)) from exc
+        raise
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    def __init__(self, inner: Iterable[bytes]) -> None:
+        self._inner = inner
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._inner
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """httpx's default transport (same limits), its connections made by `_DeadlineBackend`.
+
+    httpx.HTTPTransport takes no network backend, so this one is built from public parts: an
+    httpcore.ConnectionPool given the backend, and the request/response conversion of httpx's.
+    """
+
+    def __init__(self, verify: bool | ssl.SSLContext) -> None:
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify),
+            max_connections=100,  # httpx's default limits
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_DeadlineBackend(httpcore.SyncBackend()),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        assert isinstance(response.stream, Iterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # Cores
 # ---------------------------------------------------------------------------------------------
 
@@ -314,9 +580,15 @@ class _CoreBase:
         backoff: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        deadline: float | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if max_response_bytes is not None and max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be >= 1 (None: no limit)")
+        self.deadline = deadline  # seconds per exchange, see deadline_for (None: none)
+        self.max_response_bytes = max_response_bytes
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.envelope = envelope
@@ -469,6 +741,43 @@ class _CoreBase:
 
     # -- response -----------------------------------------------------------------------------
 
+    def _check_length(self, response: httpx.Response) -> None:
+        """Refuse at once a body whose announced length exceeds the cap."""
+        cap = self.max_response_bytes
+        length = response.headers.get("content-length", "")
+        if cap is not None and length.isdigit() and int(length) > cap:
+            raise self._too_large(response, f"Content-Length is {length}")
+
+    def _too_large(self, response: httpx.Response, what: str) -> ResponseError:
+        return ResponseError(
+            f"the response body exceeds max_response_bytes ({self.max_response_bytes} bytes; "
+            f"{what}); the request reached the server, whether it took effect is unknown",
+            status_code=response.status_code,
+        )
+
+    @staticmethod
+    def _complete(response: httpx.Response, chunks: list[bytes]) -> httpx.Response:
+        """The response with its body read: already decoded, so without Content-Encoding."""
+        headers = response.headers
+        if "content-encoding" in headers:
+            headers = headers.copy()
+            del headers["content-encoding"]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=response.request,
+            extensions=response.extensions,
+        )
+
+    @staticmethod
+    def _undecodable(response: httpx.Response, exc: httpx.DecodingError) -> ResponseError:
+        return ResponseError(
+            f"cannot decode the response body ({exc}); the request reached the server, whether "
+            "it took effect is unknown",
+            status_code=response.status_code,
+        )
+
     def parse(self, response: httpx.Response, signed: object | None = None) -> dict[str, Any]:
         """The decoded body of a success response; raises ApiError / ResponseError otherwise.
 
@@ -611,6 +920,8 @@ class SyncCore(_CoreBase):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        deadline: float | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url,
@@ -622,12 +933,17 @@ class SyncCore(_CoreBase):
             backoff=backoff,
             clock=clock,
             jitter=jitter,
+            deadline=deadline_for(timeout, deadline),
+            max_response_bytes=max_response_bytes,
         )
         self._sleep = sleep
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        ssl_verify = _ssl_verify(verify)
         self._client = httpx.Client(
-            timeout=timeout, verify=_ssl_verify(verify), transport=transport
+            timeout=timeout,
+            verify=ssl_verify,
+            transport=transport if transport is not None else _DeadlineTransport(ssl_verify),
         )
         self._fix_request_defaults(self._client)
 
@@ -644,7 +960,7 @@ class SyncCore(_CoreBase):
                 started = self._clock()
                 request, signed = self._request(self._client, op, url, content)
                 try:
-                    response = self._client.send(request)
+                    response = self._exchange(request)
                 except httpx.TransportError as exc:
                     self._log(op, url, type(exc).__name__, started)
                     error = self._transport_error(op, url, exc)
@@ -662,6 +978,30 @@ class SyncCore(_CoreBase):
             delay = self._retry_delay(attempt)
             self._log_retry(op, retry_reason, attempt, delay)
             self._sleep(delay)
+
+    def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """Send the request and read the whole answer, within the deadline and the size cap."""
+        exchange = _Exchange(self.deadline)
+        token = _EXCHANGE.set(exchange)  # read by _DeadlineTransport's connections
+        chunks: list[bytes] = []
+        try:
+            response = self._client.send(request, stream=True)
+            try:
+                self._check_length(response)
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if self.max_response_bytes is not None and size > self.max_response_bytes:
+                        raise self._too_large(response, "more was sent")
+                    chunks.append(chunk)
+                    exchange.check_body()  # a caller's transport has no deadline of its own
+            except httpx.DecodingError as exc:
+                raise self._undecodable(response, exc) from exc
+            finally:
+                response.close()
+        finally:
+            _EXCHANGE.reset(token)
+        return self._complete(response, chunks)
 
     @contextmanager
     def _paced(self, op: Operation) -> Iterator[None]:
@@ -716,6 +1056,8 @@ class AsyncCore(_CoreBase):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        deadline: float | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url,
@@ -727,6 +1069,8 @@ class AsyncCore(_CoreBase):
             backoff=backoff,
             clock=clock,
             jitter=jitter,
+            deadline=deadline_for(timeout, deadline),
+            max_response_bytes=max_response_bytes,
         )
         self._sleep = sleep
         self._locks: dict[str, asyncio.Lock] = {}
@@ -748,7 +1092,7 @@ class AsyncCore(_CoreBase):
                 started = self._clock()
                 request, signed = self._request(self._client, op, url, content)
                 try:
-                    response = await self._client.send(request)
+                    response = await self._exchange(request)
                 except httpx.TransportError as exc:
                     self._log(op, url, type(exc).__name__, started)
                     error = self._transport_error(op, url, exc)
@@ -766,6 +1110,36 @@ class AsyncCore(_CoreBase):
             delay = self._retry_delay(attempt)
             self._log_retry(op, retry_reason, attempt, delay)
             await self._sleep(delay)
+
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """Send the request and read the whole answer, within the deadline and the size cap."""
+        exchange = _Exchange(self.deadline)
+        request.extensions["trace"] = exchange.trace  # a copy: the shared dict is not changed
+        chunks: list[bytes] = []
+        try:
+            async with asyncio.timeout(exchange.seconds):
+                response = await self._client.send(request, stream=True)
+                try:
+                    self._check_length(response)
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if self.max_response_bytes is not None and size > self.max_response_bytes:
+                            raise self._too_large(response, "more was sent")
+                        chunks.append(chunk)
+                except httpx.DecodingError as exc:
+                    raise self._undecodable(response, exc) from exc
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            if exchange.reached:
+                raise httpx.ReadTimeout(
+                    exchange.passed("before the answer was complete"), request=request
+                ) from None
+            raise httpx.ConnectTimeout(
+                exchange.passed("before the request was sent"), request=request
+            ) from None
+        return self._complete(response, chunks)
 
     @asynccontextmanager
     async def _paced(self, op: Operation) -> AsyncIterator[None]:

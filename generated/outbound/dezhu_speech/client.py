@@ -159,6 +159,8 @@ class Client(_Operations):
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.SyncCore(
@@ -172,6 +174,8 @@ class Client(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -263,6 +267,8 @@ class AsyncClient(_Operations):
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.AsyncCore(
@@ -276,6 +282,8 @@ class AsyncClient(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:

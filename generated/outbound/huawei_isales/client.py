@@ -14,7 +14,13 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from .._runtime import http as _http
-from .._runtime.batches import BatchProgress, BatchReport, run_batches, run_batches_async
+from .._runtime.batches import (
+    DEFAULT_MAX_SPLIT_CALLS,
+    BatchProgress,
+    BatchReport,
+    run_batches,
+    run_batches_async,
+)
 from .._runtime.errors import ConfirmationRequired, ResponseError, Violation
 from .._runtime.signing import DEFAULT_AUTH_V2_VARIANT, AuthV2Variant, HuaweiAuthV2Signer
 from . import models as _models
@@ -197,6 +203,8 @@ class Client(_Operations):
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.SyncCore(
@@ -212,6 +220,8 @@ class Client(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -257,12 +267,18 @@ class Client(_Operations):
         campaign_id: int,
         call_data_list: Iterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
+        max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
-        """Send every item in calls of at most 20, paced as documented; the report accounts for
-        each input item: accepted, rejected (with the code and message), not sent (after a
-        fatal error, with the reason) or unknown (sent, outcome not known). `remaining()` lists
-        what to send again to resume: the items not sent plus those of a chunk refused for a
-        reason that is not their data. `progress` is called after each chunk."""
+        """Send every item in calls of at most 20, paced as documented (resends too).
+
+        The report accounts for each input item by its input index: accepted, rejected for itself
+        (with the code and message; a repeated `called` is refused locally, its first
+        occurrence is sent), unknown (sent, outcome not known: check the server), unresolved or
+        not sent. `remaining()` lists what to send again to resume, in input order. A chunk
+        refused with an item code rejects only the items the message names and sends the others
+        again; when it names none, the chunk is split to find them, at most `max_split_calls`
+        extra calls per refused chunk. `progress` is called after each call. The rules are in
+        outbound._runtime.batches."""
 
         def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
             return self.add_call_data(
@@ -288,6 +304,11 @@ class Client(_Operations):
             send=send,
             progress=progress,
             prevalidate=prevalidate,
+            items_at="/callDataList",
+            unique_by=lambda item: item.called,
+            unique_field="called",
+            unique_code="0200018",
+            max_split_calls=max_split_calls,
         )
 
     def delete_call_data(
@@ -357,6 +378,8 @@ class AsyncClient(_Operations):
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.AsyncCore(
@@ -372,6 +395,8 @@ class AsyncClient(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -417,12 +442,18 @@ class AsyncClient(_Operations):
         campaign_id: int,
         call_data_list: Iterable[_models.CallData] | AsyncIterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
+        max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
-        """Send every item in calls of at most 20, paced as documented; the report accounts for
-        each input item: accepted, rejected (with the code and message), not sent (after a
-        fatal error, with the reason) or unknown (sent, outcome not known). `remaining()` lists
-        what to send again to resume: the items not sent plus those of a chunk refused for a
-        reason that is not their data. `progress` is called after each chunk."""
+        """Send every item in calls of at most 20, paced as documented (resends too).
+
+        The report accounts for each input item by its input index: accepted, rejected for itself
+        (with the code and message; a repeated `called` is refused locally, its first
+        occurrence is sent), unknown (sent, outcome not known: check the server), unresolved or
+        not sent. `remaining()` lists what to send again to resume, in input order. A chunk
+        refused with an item code rejects only the items the message names and sends the others
+        again; when it names none, the chunk is split to find them, at most `max_split_calls`
+        extra calls per refused chunk. `progress` is called after each call. The rules are in
+        outbound._runtime.batches."""
 
         async def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
             return await self.add_call_data(
@@ -448,6 +479,11 @@ class AsyncClient(_Operations):
             send=send,
             progress=progress,
             prevalidate=prevalidate,
+            items_at="/callDataList",
+            unique_by=lambda item: item.called,
+            unique_field="called",
+            unique_code="0200018",
+            max_split_calls=max_split_calls,
         )
 
     async def delete_call_data(

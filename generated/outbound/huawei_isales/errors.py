@@ -103,6 +103,11 @@ class ErrorCode(enum.StrEnum):
         """The request's own data is at fault: other requests may still succeed."""
         return self.value in _DATA
 
+    @property
+    def is_item_error(self) -> bool:
+        """Individual items of the request's array are at fault; the others may be fine."""
+        return self.value in _ITEM
+
     @classmethod
     def of(cls, code: object) -> ErrorCode | str:
         """The member for a code from a server, or the code as a string if undocumented."""
@@ -212,6 +217,19 @@ _DATA: frozenset[str] = frozenset(
         "02000011",
     ]
 )
+_ITEM: frozenset[str] = frozenset(
+    [
+        "0200018",
+        "0200024",
+        "0200030",
+        "02000001",
+        "02000002",
+        "02000003",
+        "02000004",
+        "02000005",
+        "02000006",
+    ]
+)
 
 
 class ApiError(_errors.ApiError):
@@ -220,6 +238,7 @@ class ApiError(_errors.ApiError):
     codes = ErrorCode
     retryable_codes = _RETRYABLE
     data_codes = _DATA
+    item_codes = _ITEM
 
 
 class ValidationError(_errors.ValidationError):

@@ -129,6 +129,8 @@ class Client(_Operations):
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.SyncCore(
@@ -142,6 +144,8 @@ class Client(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -206,6 +210,8 @@ class AsyncClient(_Operations):
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.AsyncCore(
@@ -219,6 +225,8 @@ class AsyncClient(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:

@@ -308,6 +308,8 @@ class Client(_Operations):
         transport: httpx.BaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.SyncCore(
@@ -321,6 +323,8 @@ class Client(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:
@@ -533,6 +537,8 @@ class AsyncClient(_Operations):
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         backoff: float = 0.5,
+        deadline: float | None = None,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._validate = validate
         self._core = _http.AsyncCore(
@@ -546,6 +552,8 @@ class AsyncClient(_Operations):
             transport=transport,
             max_retries=max_retries,
             backoff=backoff,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
 
     def __repr__(self) -> str:

@@ -37,6 +37,11 @@ class ErrorCode(enum.StrEnum):
         """The request's own data is at fault: other requests may still succeed."""
         return self.value in _DATA
 
+    @property
+    def is_item_error(self) -> bool:
+        """Individual items of the request's array are at fault; the others may be fine."""
+        return self.value in _ITEM
+
     @classmethod
     def of(cls, code: object) -> ErrorCode | str:
         """The member for a code from a server, or the code as a string if undocumented."""
@@ -52,6 +57,7 @@ _TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
 _RETRYABLE: frozenset[str] = frozenset([])
 _SUCCESS: frozenset[str] = frozenset(["0"])
 _DATA: frozenset[str] = frozenset([])
+_ITEM: frozenset[str] = frozenset([])
 
 
 class ApiError(_errors.ApiError):
@@ -60,6 +66,7 @@ class ApiError(_errors.ApiError):
     codes = ErrorCode
     retryable_codes = _RETRYABLE
     data_codes = _DATA
+    item_codes = _ITEM
 
 
 class ValidationError(_errors.ValidationError):

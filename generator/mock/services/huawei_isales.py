@@ -15,6 +15,8 @@ Decisions (where the documents are silent):
   (0200018, whole call), unless config.allow_repeat_numbers;
 * blacklist (0200024), pending limit (0200020) and campaign states refuse the whole call:
   the documents list them as result codes of the call, not per number;
+* a refusal of numbers (blacklisted, already pending) names them in resultDesc after the
+  documented text, unless config.anonymous_refusals (the documents do not say either way);
 * the 1 s interval (0200022) is per AK, from the arrival of one add to the next;
 * a path parameter documented as an integer that is not one → 02000008 (conversion error);
 * delete: the criteria given are combined with AND; recycleTime without recycleType matches
@@ -122,13 +124,15 @@ class HuaweiISalesState(ServiceState):
             return sim.error("0200019", f"the campaign is {campaign.state}")
         items: list[dict[str, Any]] = call.body["callDataList"]
         called = [item["called"] for item in items]
+        anonymous = self.config.anonymous_refusals
         listed = [c for c in called if c in self.config.blacklist]
         if listed:
-            return sim.error("0200024", ", ".join(listed))
+            return sim.error("0200024", None if anonymous else ", ".join(listed))
         if not self.config.allow_repeat_numbers:
             repeated = [c for c in called if c in campaign.pending]
             if repeated:
-                return sim.error("0200018", "already in the campaign: " + ", ".join(repeated))
+                detail = "already in the campaign: " + ", ".join(repeated)
+                return sim.error("0200018", None if anonymous else detail)
         limit = self.config.pending_limit
         if limit is not None and len(campaign.numbers) + len(items) > limit:
             return sim.error("0200020", f"{len(campaign.numbers)} pending, limit {limit}")
