@@ -444,7 +444,7 @@ class _TableBuild:
 class _HtmlLayout(html.parser.HTMLParser):
     def __init__(self, line_offset: int = 0) -> None:
         super().__init__(convert_charrefs=True)
-        self.offset = line_offset
+        self.line_shift = line_offset  # not `offset`: HTMLParser uses that name itself
         self.blocks: list[Block] = []
         self.para = _Para()
         self.tables: list[_TableBuild] = []
@@ -453,7 +453,7 @@ class _HtmlLayout(html.parser.HTMLParser):
         self.pre_line = 0
 
     def _line(self) -> int:
-        return self.getpos()[0] + self.offset
+        return self.getpos()[0] + self.line_shift
 
     def _flush(self) -> None:
         text = self.para.take()
