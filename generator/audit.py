@@ -402,7 +402,7 @@ class Audit:
                     or (prop.owner in note.about and note.mentions(prop.name))
                 )
             if owner is not None and not tied:
-                tied = note.source == owner.source or owner.id in note.about
+                tied = owner.id in note.about  # a note on the section may concern its base URL
             if tied and any(note.mentions(w) for w in words):
                 return note
         return None
@@ -487,13 +487,18 @@ class Audit:
         if self.same_route(route, op):
             return
         note = self.note_for(None, op, ASPECT_WORDS["route"])
+        key = (
+            "method"
+            if route.method not in (None, op.node.get("method"))
+            else "path" if route.path != op.node.get("path") else "query"
+        )
         self.add(
             "route.differs",
             "noted" if note else "differs",
             f"route of {op.id}",
             f"route of {op.id}: page {route}, spec {self.route_text(op)}",
             page_line=route.line,
-            spec_pos=self.spec.pos(op.path + ("path",)),
+            spec_pos=self.spec.pos(op.path + (key,)),
             page_value=str(route),
             spec_value=self.route_text(op),
             note=note.id if note else None,
@@ -909,7 +914,7 @@ class Audit:
                 f"code {row.code}",
                 f"result code {row.code}: page text {row.text!r}, spec "
                 + (repr(spec_text) if spec_text is not None else "has no text from this document"),
-                page_line=row.line,
+                page_line=row.text_line,
                 spec_pos=pos,
                 page_value=row.text,
                 spec_value=spec_text,
@@ -1157,12 +1162,10 @@ def audit(
     """Audit a saved vendor page against one spec file. Raises AuditError (unusable page,
     unknown source) or SpecErrors (the spec itself is broken)."""
     from .doctables import PageError
-    from .spec import load_service
-    from .yamlpos import load_yaml
+    from .spec import load_document
 
     spec_file = spec_display or str(spec_path)
-    load_service(spec_path, display=spec_file)  # the spec must be valid; SpecErrors otherwise
-    doc = load_yaml(spec_file, spec_path.read_bytes())
+    doc, _ = load_document(spec_path, display=spec_file)  # a broken spec raises SpecErrors
     document = doc_display or str(doc_path)
     try:
         page = read_page(doc_path, doc_format, display=document)  # type: ignore[arg-type]

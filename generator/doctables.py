@@ -678,6 +678,7 @@ class CodeRow:
     text: str
     line: int
     number: str | None = None
+    text_line: int = 0  # the line of its text (Huawei tables: two lines below the code)
 
 
 @dataclass(frozen=True)
@@ -808,11 +809,12 @@ def _table(grid: Grid, caption: Text | None, context: tuple[Text, ...]) -> Table
         for row in grid.rows:
             if key >= len(row) or not CODE.match(row[key].text.strip()):
                 continue
-            text = row[text_col].text if text_col is not None and text_col < len(row) else ""
+            cell = row[text_col] if text_col is not None and text_col < len(row) else row[key]
+            text = cell.text if cell is not row[key] else ""
             number = row[number_col].text.strip() if number_col is not None else None
-            codes.append(
-                CodeRow(row[key].text.strip(), " ".join(text.split()), row[key].line, number)
-            )
+            code, line = row[key].text.strip(), row[key].line
+            text_line = cell.parts[0].line if cell.parts else cell.line
+            codes.append(CodeRow(code, " ".join(text.split()), line, number, text_line))
         return Table("codes", grid.line, caption, context, labels, codes=tuple(codes))
     if "name" not in roles:
         return None
