@@ -606,27 +606,19 @@ def markdown_layout(text: str) -> list[Block]:
 
 
 def _inline_lines(children: list[Any], first_line: int) -> list[Text]:
-    """The lines of an inline run as plain text (markup dropped, <br> and line breaks kept)."""
-    lines: list[str] = [""]
+    """The lines of an inline run as plain text: markup dropped, a line break or <br> starts a
+    new line (only a line break in the source moves to the next line number)."""
+    lines: list[tuple[str, int]] = [("", first_line)]
     for child in children:
-        if child.type in ("softbreak", "hardbreak") or (
-            child.type == "html_inline" and re.fullmatch(r"<br\s*/?>", child.content, re.IGNORECASE)
+        if child.type in ("softbreak", "hardbreak"):
+            lines.append(("", lines[-1][1] + 1))
+        elif child.type == "html_inline" and re.fullmatch(
+            r"<br\s*/?>", child.content, re.IGNORECASE
         ):
-            lines.append("")
+            lines.append(("", lines[-1][1]))
         elif child.type in ("text", "code_inline"):
-            lines[-1] += child.content
-        elif child.type == "html_inline":
-            continue
-        elif child.children:
-            sub = _inline_lines(child.children, 0)
-            lines[-1] += sub[0].text if sub else ""
-            lines.extend(t.text for t in sub[1:])
-    out = []
-    for n, line in enumerate(lines):
-        line = " ".join(line.split())
-        if line:
-            out.append(Text(line, first_line + n))
-    return out
+            lines[-1] = (lines[-1][0] + child.content, lines[-1][1])
+    return [Text(" ".join(t.split()), n) for t, n in lines if t.strip()]
 
 
 def _markdown_table(tokens: list[Any]) -> Grid:
@@ -637,9 +629,8 @@ def _markdown_table(tokens: list[Any]) -> Grid:
             line = tok.map[0] + 1
             rows.append([])
         elif tok.type == "inline" and rows:
-            parts = _inline_lines(tok.children or [], line)
-            # a cell is one source line: every part of it is on the row's line
-            rows[-1].append(Cell(tuple(Text(p.text, line) for p in parts), line))
+            parts = _inline_lines(tok.children or [], line)  # a row is one line: so are its parts
+            rows[-1].append(Cell(tuple(parts), line))
     header = tuple(rows[0]) if rows else ()
     return Grid(header[0].line if header else line, header, tuple(tuple(r) for r in rows[1:]))
 
