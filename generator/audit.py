@@ -669,8 +669,8 @@ class Audit:
 
     def compare_required(self, row: ParamRow, prop: Prop) -> None:
         page = row.required
-        if page is None:
-            return
+        if page is None or (page == "blank" and prop.kind == "path"):
+            return  # a path parameter is always sent: a blank column cannot mean optional
         node = prop.node
         required = prop.kind == "path" or node.get("required") is True
         condition = node.get("required_if") if isinstance(node.get("required_if"), dict) else None

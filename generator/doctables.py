@@ -828,7 +828,7 @@ def _table(grid: Grid, caption: Text | None, context: tuple[Text, ...]) -> Table
             col(row, "mandatory"),
             col(row, "location"),
         )
-        number = col(row, "number")
+        number_cell = col(row, "number")
         params.append(
             ParamRow(
                 name=name,
@@ -837,7 +837,7 @@ def _table(grid: Grid, caption: Text | None, context: tuple[Text, ...]) -> Table
                 mandatory=mandatory.text.strip() if mandatory else None,
                 location=location.text.strip().lower() if location else None,
                 description=col(row, "description") or _cell("", name_cell.line),
-                number=number.text.strip() if number else None,
+                number=number_cell.text.strip() if number_cell else None,
             )
         )
     return Table("parameters", grid.line, caption, context, labels, params=tuple(params))

@@ -657,6 +657,23 @@ def test_a_note_deciding_the_aspect_makes_a_difference_noted(tmp_path: Path) -> 
     assert found.status == "differs"
 
 
+def test_a_blank_mandatory_cell_of_a_path_parameter_is_no_difference(tmp_path: Path) -> None:
+    # path parameters are always sent (and cannot be marked inferred): blank is not "optional"
+    html = page_text("002", "html")
+    old = "<td>vdnId</td>\n<td>Integer</td>\n<td>Yes</td>"
+    assert old in html
+    report = run(
+        tmp_path, "002", "html", html.replace(old, "<td>vdnId</td>\n<td>Integer</td>\n<td></td>")
+    )
+    assert report.differs == 0
+    no = run(
+        tmp_path, "002", "html", html.replace(old, "<td>vdnId</td>\n<td>Integer</td>\n<td>No</td>")
+    )
+    assert [(f.kind, f.subject) for f in no.findings if f.status == "differs"] == [
+        ("parameter.required", "add_call_data path parameter vdnId")
+    ]
+
+
 def test_pages_state_limits_in_other_words(tmp_path: Path) -> None:
     text = (
         seed_text("003")
