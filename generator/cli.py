@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         "and what the spec takes from this page that the page no longer shows. Exit 0: no "
         "differences; 1: differences; 2: unusable page or spec.",
     )
-    aud.add_argument("doc", type=Path, help="the vendor page as saved: .txt, .md or .html")
+    aud.add_argument(
+        "doc", type=Path, metavar="DOC", help="the vendor page as saved: .txt, .md or .html"
+    )
     aud.add_argument("--spec", type=Path, required=True, help="the spec file that transcribes it")
     aud.add_argument(
         "--format", choices=("text", "json"), default="text", help="output (default: text)"
