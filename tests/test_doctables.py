@@ -7,6 +7,7 @@ example of each must be in its spec) and tests/test_audit.py (as text, HTML and 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,34 @@ def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
     page = tmp_path / "p.txt"
     page.write_bytes("\ufeff参数 类型 说明\ncode String 结果码\n".encode())
     assert rows(read_page(page)) == [("code", "String", None, None, "结果码")]
+
+
+# -- the seeds, counted by hand ------------------------------------------------------------------
+
+SEEDS_DIR = Path(
+    os.environ.get("CALLGEN_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds")
+)
+# (parameter rows per table, result-code rows, JSON examples, success codes), counted in the
+# documents: e.g. 001 has eight request tables (1, 1, 1, 1, 1, 1, 5 and 7 rows) and eight
+# response tables of 3 rows; 002 has Tables 1–6 with 2, 2, 1, 6, 5 and 1 rows and 21 codes.
+SEED_COUNTS = {
+    "000": ([4, 6, 3, 5, 5, 7], 0, 3, {"200"}),
+    "001": ([1, 3, 1, 3, 1, 3, 1, 3, 1, 3, 1, 3, 5, 3, 7, 3], 0, 17, {"0"}),
+    "002": ([2, 2, 1, 6, 5, 1], 21, 2, {"0200000"}),
+    "003": ([20, 2, 5, 5, 2, 2, 3], 6, 2, {"10000"}),
+    "004": ([2, 2, 6, 5], 16, 2, {"0200000"}),
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_COUNTS))
+def test_every_row_of_each_seed_is_read(seed: str) -> None:
+    if not SEEDS_DIR.is_dir():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"seed documents not found at {SEEDS_DIR} (set CALLGEN_SEEDS)")
+        pytest.skip(f"seed documents not found at {SEEDS_DIR}")
+    page = read_page(next(SEEDS_DIR.glob(f"{seed}_*.txt")))
+    rows_per_table, codes, examples, success = SEED_COUNTS[seed]
+    assert [len(t.params) for t in page.tables if t.kind == "parameters"] == rows_per_table
+    assert sum(len(t.codes) for t in page.tables) == codes
+    assert len(page.examples) == examples
+    assert {s.code for s in page.success_codes} == success
