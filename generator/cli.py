@@ -1,4 +1,4 @@
-"""`callgen`: generate, check, validate, schema, openapi, mock.
+"""`callgen`: generate, check, validate, schema, openapi, mock, audit.
 
 Exit status: 0 fine, 1 findings (violations, drift), 2 usage or spec error. Every failure is
 a message on stderr, never a traceback.
@@ -75,6 +75,31 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     mock_cli.add_parser(sub)
+
+    aud = sub.add_parser(
+        "audit",
+        help="compare a vendor page (text, Markdown, HTML) with its spec",
+        description="Report what a vendor page states that the spec lacks or states differently, "
+        "and what the spec takes from this page that the page no longer shows. Exit 0: no "
+        "differences; 1: differences; 2: unusable page or spec.",
+    )
+    aud.add_argument(
+        "doc", type=Path, metavar="DOC", help="the vendor page as saved: .txt, .md or .html"
+    )
+    aud.add_argument("--spec", type=Path, required=True, help="the spec file that transcribes it")
+    aud.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output (default: text)"
+    )
+    aud.add_argument(
+        "--doc-format",
+        choices=("text", "markdown", "html"),
+        help="how DOC is written (default: by its extension, else by its content)",
+    )
+    aud.add_argument(
+        "--source",
+        metavar="ID",
+        help="which of the spec's sources DOC is (default: found from DOC's file name)",
+    )
     return parser
 
 
@@ -196,6 +221,17 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import AuditError, audit, dumps
+
+    try:
+        report = audit(args.doc, args.spec, doc_format=args.doc_format, source=args.source)
+    except AuditError as exc:
+        raise UsageError(str(exc)) from exc
+    print(dumps(report) if args.format == "json" else report.text())
+    return FINDINGS if report.differs else OK
+
+
 def main(argv: list[str] | None = None) -> int:
     from .errors import SpecErrors
 
@@ -206,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": cmd_validate,
         "schema": cmd_schema,
         "openapi": cmd_openapi,
+        "audit": cmd_audit,
     }
     try:
         if args.command == "mock":

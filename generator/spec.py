@@ -149,6 +149,11 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
 
 def load_service(path: Path, display: str | None = None) -> Service:
     """Load and check one spec file; raises SpecErrors listing every problem found."""
+    return load_document(path, display)[1]
+
+
+def load_document(path: Path, display: str | None = None) -> tuple[Document, Service]:
+    """Load and check one spec file: its values with positions, and its IR."""
     file = display or str(path)
     try:
         raw = path.read_bytes()
@@ -160,7 +165,7 @@ def load_service(path: Path, display: str | None = None) -> Service:
         errors.extend(_describe(error, doc))
     if errors:
         raise SpecErrors(errors)
-    return build_service(doc, path.stem)
+    return doc, build_service(doc, path.stem)
 
 
 def spec_files(specs_dir: Path) -> list[Path]:

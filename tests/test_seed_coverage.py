@@ -1,14 +1,11 @@
 """Every parameter, result code and JSON example of each seed document is in its spec.
 
-The seed documents (../shared/seeds) are parsed generically, nothing is listed by hand:
-
-- horizontal tables: a header line such as `参数 类型 必填 说明`, `参数 位置 类型 是否必填 说明` or
-  `结果码 说明`, followed by one row per line (000, 001, 003);
-- vertical tables (Huawei, 002/004): a caption `Table 4 …` / `表3 …`, then one cell per line — header
-  cells up to the first row number, then rows `number, name, type, [mandatory], description…`;
-- success codes stated in prose (`0为正常`, `状态码不为200`, `0200000表示成功`, `The value 0200000
-  indicates success`) or as a code-table row `10000 请求成功`;
-- every JSON value that starts a line with `{`.
+The seed documents (../shared/seeds) are read with generator.doctables — the table reader of
+`callgen audit` — and nothing is listed by hand: both plain-text table styles (one row per line
+in 000/001/003, one cell per line under a `Table 4 …` / `表3 …` caption in 002/004), the success
+codes stated in words and every JSON example. tests/test_doctables.py tests the reader itself;
+this file checks its reading against the specs with a matcher of its own, simpler than the
+audit's (tests/test_audit.py):
 
 A spec transcribes the seeds listed under its `sources`. Each documented parameter must be a
 property (or header / path parameter) of the spec, looked up in the type or property the table's
@@ -24,7 +21,6 @@ delete things from the specs in memory and check that the checker notices.
 from __future__ import annotations
 
 import copy
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -34,6 +30,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from generator.doctables import read_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS_DIR = ROOT / "specs"
@@ -47,35 +45,9 @@ if not SEEDS_DIR.is_dir():
         raise RuntimeError(f"seed documents not found at {SEEDS_DIR} (set CALLGEN_SEEDS)")
     pytest.skip(f"seed documents not found at {SEEDS_DIR}", allow_module_level=True)
 
-# -- parsing the seed documents -------------------------------------------------------------------
+# -- the facts of each seed, as generator.doctables reads them -------------------------------------
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-CODE = re.compile(r"^[0-9]{3,}$")
-ROW_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
-TYPE_WORD = re.compile(r"^[A-Za-z][A-Za-z<>]*$")
-CAPTION = re.compile(r"^(Table\s*[0-9]+|表\s*[0-9]+)(\s|$)")
-
-COLUMN_WORDS = {"参数", "类型", "必须", "必填", "是否必填", "说明", "位置", "结果码", "错误码"}
-FIRST_COLUMNS = {"参数", "结果码", "错误码"}
-CODE_COLUMNS = {"结果码", "错误码", "Error Code"}
-MANDATORY_COLUMNS = {"必须", "必填", "是否必填", "Mandatory or Not", "是否必选"}
-NAME_COLUMNS = {"参数", "Parameter", "参数名", "名称"}
-TYPE_COLUMNS = {"类型", "Type", "参数类型"}
-LOCATION_COLUMNS = {"位置"}
-
-SUCCESS_PHRASES = [
-    re.compile(r"([0-9]+)\s*为正常"),
-    re.compile(r"状态码不为\s*([0-9]+)"),
-    re.compile(r"([0-9]+)\s*表示成功"),
-    re.compile(r"value ([0-9]+) indicates success"),
-]
-
-SUCCESS_ROW = re.compile(
-    r"^(请求)?成功$|^[Ss]uccess"
-)  # a code-table row that names the success code
-
-YES = {"y", "yes", "true"}
-NO = {"n", "no", "false"}
 
 
 @dataclass(frozen=True)
@@ -99,133 +71,20 @@ class SeedFacts:
     lines: list[str] = field(default_factory=list)
 
 
-def _required_value(cell: str | None) -> str:
-    if cell is None:
-        return "blank"
-    word = cell.strip().lower()
-    if word in YES:
-        return "yes"
-    if word in NO:
-        return "no"
-    if re.fullmatch(r".+[:：]\s*y", word):
-        return "conditional"
-    return "blank"  # the column is empty and the description slid into it
-
-
-def _column(header: list[str], cells: list[str], names: set[str]) -> str | None:
-    """The cell under the first header word in `names` (None if absent or past the row's end)."""
-    k = next((k for k, h in enumerate(header) if h in names), None)
-    return cells[k] if k is not None and k < len(cells) else None
-
-
-def _horizontal_tables(lines: list[str], facts: SeedFacts) -> None:
-    for i, line in enumerate(lines):
-        header = line.split()
-        if len(header) < 2 or header[0] not in FIRST_COLUMNS or not set(header) <= COLUMN_WORDS:
-            continue
-        caption = next((lines[j].strip() for j in range(i - 1, -1, -1) if lines[j].strip()), "")
-        code_table = header[0] in CODE_COLUMNS
-        for j in range(i + 1, len(lines)):
-            cells = lines[j].split()
-            if len(cells) < 2 or not (CODE if code_table else NAME).match(cells[0]):
-                break
-            if code_table:
-                facts.codes.setdefault(cells[0], j + 1)
-                if SUCCESS_ROW.match(" ".join(cells[1:])):
-                    facts.success_codes.setdefault(cells[0], j + 1)
-                continue
-            type_col = next((k for k, h in enumerate(header) if h in TYPE_COLUMNS), None)
-            if type_col is not None and not (
-                type_col < len(cells) and TYPE_WORD.match(cells[type_col])
-            ):
-                break  # prose after the table (e.g. a copyright line), not a row
-            has_mandatory = any(h in MANDATORY_COLUMNS for h in header)
-            location = _column(header, cells, LOCATION_COLUMNS)
-            facts.params.append(
-                Param(
-                    name=cells[0],
-                    line=j + 1,
-                    caption=caption,
-                    doc_type=_column(header, cells, TYPE_COLUMNS),
-                    required=(
-                        _required_value(_column(header, cells, MANDATORY_COLUMNS))
-                        if has_mandatory
-                        else None
-                    ),
-                    location=location.lower() if location else None,
-                )
-            )
-
-
-def _vertical_tables(lines: list[str], facts: SeedFacts) -> None:
-    cells = [(line.strip(), n + 1) for n, line in enumerate(lines) if line.strip()]
-    starts = [k for k, (text, _) in enumerate(cells) if CAPTION.match(text)]
-    for s, start in enumerate(starts):
-        end = starts[s + 1] if s + 1 < len(starts) else len(cells)
-        region = cells[start + 1 : end]
-        first_row = next((k for k, (t, _) in enumerate(region) if ROW_NUMBER.match(t)), None)
-        if first_row is None:
-            continue
-        header = [t for t, _ in region[:first_row]]
-        code_table = any(h in CODE_COLUMNS for h in header)
-        if not code_table and not any(h in NAME_COLUMNS for h in header):
-            continue
-        mandatory = next((k for k, h in enumerate(header) if h in MANDATORY_COLUMNS), None)
-        type_col = next((k for k, h in enumerate(header) if h in TYPE_COLUMNS), None)
-        k = first_row
-        while k + 2 < len(region):
-            number, (name, line), third = region[k][0], region[k + 1], region[k + 2][0]
-            is_row = ROW_NUMBER.match(number) and (
-                CODE.match(name) if code_table else NAME.match(name) and TYPE_WORD.match(third)
-            )
-            if not is_row:
-                k += 1
-                continue
-            row = [t for t, _ in region[k : k + len(header)]]
-            if code_table:
-                facts.codes.setdefault(name, line)
-            else:
-                facts.params.append(
-                    Param(
-                        name=name,
-                        line=line,
-                        caption=cells[start][0],
-                        doc_type=row[type_col] if type_col is not None else None,
-                        required=_required_value(row[mandatory]) if mandatory is not None else None,
-                    )
-                )
-            k += len(header)
-
-
-def _success_codes(text: str, facts: SeedFacts) -> None:
-    for pattern in SUCCESS_PHRASES:
-        for m in pattern.finditer(text):
-            facts.success_codes.setdefault(m.group(1), text.count("\n", 0, m.start()) + 1)
-
-
-def _json_examples(text: str, facts: SeedFacts) -> None:
-    decoder = json.JSONDecoder()
-    covered_to = 0
-    for m in re.finditer(r"(?m)^[ \t]*(\{)", text):
-        start = m.start(1)
-        if start < covered_to:
-            continue  # inside an example already read
-        try:
-            value, end = decoder.raw_decode(text, start)
-        except json.JSONDecodeError:
-            continue
-        facts.examples.append((value, text.count("\n", 0, start) + 1))
-        covered_to = end
-
-
 def parse_seed(path: Path) -> SeedFacts:
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    facts = SeedFacts(seed_id=path.name.split("_", 1)[0], file=path.name, lines=lines)
-    _horizontal_tables(lines, facts)
-    _vertical_tables(lines, facts)
-    _success_codes(text, facts)
-    _json_examples(text, facts)
+    page = read_page(path)
+    facts = SeedFacts(seed_id=path.name.split("_", 1)[0], file=path.name, lines=list(page.lines))
+    for table in page.tables:
+        caption = table.caption.text if table.caption else ""
+        for row in table.params:
+            facts.params.append(
+                Param(row.name, row.line, caption, row.type, row.required, row.location)
+            )
+        for code in table.codes:
+            facts.codes.setdefault(code.code, code.line)
+    for success in page.success_codes:
+        facts.success_codes.setdefault(success.code, success.line)
+    facts.examples = [(e.value, e.line) for e in page.examples]
     return facts
 
 
