@@ -383,6 +383,11 @@ CASES = [
          "an array schema needs items"),
     Case("guard_names_a_non_argument", "unless_any_of: [called]", "unless_any_of: [calld]",
          "calld", "'calld' is not an argument of delete_numbers (arguments: called, session)"),
+    Case("guard_group_names_a_non_argument", "unless_any_of: [called]",
+         "unless_any_of: [called, [session, sesion]]", "sesion]",
+         "'sesion' is not an argument of delete_numbers (arguments: called, session)"),
+    Case("guard_group_of_one", "unless_any_of: [called]", "unless_any_of: [[called]]",
+         "[called]]", "['called'] is too short"),
     Case("batch_field_not_an_array", "batch: {field: numbers}", "batch: {field: group}",
          "group}", "batch.field 'group' is not an array: it must name an array argument"),
     # -- examples ----------------------------------------------------------------------------
