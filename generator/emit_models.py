@@ -146,7 +146,16 @@ class Reader:
                 return
         if not branches:  # scalars only: one test, one conversion when it fails
             tests = [_IS_NOT_KIND[k].format(var) for k in kinds]
-            self.emit(f"if {' and '.join(tests)} and {var} is not None:")
+            test = f"{' and '.join(tests)} and {var} is not None"
+            if "integer_string" in s.types and kinds == ["int"]:
+                # the documented digit string ("59") converts inline, without a call; longer
+                # ones (int() refuses more than 4300 digits) go through the helper
+                digits = f"{var}.isdigit() and {var}.isascii()"
+                self.emit(f"if type({var}) is str and len({var}) < 20 and {digits}:")
+                self.emit(f"    {var} = int({var})")
+                self.emit(f"elif {test}:")
+            else:
+                self.emit(f"if {test}:")
             self.emit(f"    {var} = {fallback}")
             return
         if kinds:  # the documented scalars and null first: they pass untouched

@@ -363,7 +363,7 @@ class ValidatorEmitter:
         # member names that are not strings (no JSON has them) in either mode; unknown members
         # in requests only (responses and callbacks keep them). One set test when all is well.
         keys = self.m.const("K", frozenset_literal([p.name for p in obj.properties]))
-        w(f"if not v.keys() <= {keys}:")
+        w(f"if not {keys}.issuperset(v):")  # faster than v.keys() <= K
         with w.indent():
             w("for k in v:")
             with w.indent():

@@ -122,16 +122,17 @@ class _Operations:
         """The success body as its model, with its deviations from the documents (tolerant),
         or ResponseError naming them (strict_responses)."""
         deviations = check(raw)
-        if deviations:
-            if self._strict_responses:
-                raise ResponseError(
-                    f"{operation_id}: the response breaks its documented schema",
-                    raw=response.content,
-                    status_code=response.status_code,
-                    body=raw,
-                    violations=deviations,
-                )
-            self._deviation_log.report(operation_id, "response", deviations)
+        if not deviations:
+            return model.from_wire(raw)  # type: ignore[attr-defined,no-any-return]
+        if self._strict_responses:
+            raise ResponseError(
+                f"{operation_id}: the response breaks its documented schema",
+                raw=response.content,
+                status_code=response.status_code,
+                body=raw,
+                violations=deviations,
+            )
+        self._deviation_log.report(operation_id, "response", deviations)
         result = model.from_wire(raw)  # type: ignore[attr-defined]
         result.deviations = deviations
         return result  # type: ignore[no-any-return]

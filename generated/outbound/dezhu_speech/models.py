@@ -53,10 +53,12 @@ class ExecTimeOpenDto:
         x2: Any = d.get("taskExecTimeEndStr")
         if type(x2) is not str and x2 is not None:
             x2 = _rd.to_str(x2)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             task_exec_time_start_str=x1,
             task_exec_time_end_str=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -127,13 +129,15 @@ class PhoneGroupDto:
         x5: Any = d.get("autoOutboundTimes")
         if type(x5) is not int and x5 is not None:
             x5 = _rd.to_int(x5)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             name=x1,
             identify=x2,
             auto_outbound_switch=x3,
             auto_outbound_interval=x4,
             auto_outbound_times=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -207,13 +211,15 @@ class CustomerDto:
             if type(x5) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             name=x1,
             desc=x2,
             external_customer_id=x3,
             external_data=x4,
             phone_group_vo_list=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -256,10 +262,12 @@ class PhoneGroupCustomerDto:
             if type(x2) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             phone_group_identify=x1,
             relations=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -300,10 +308,12 @@ class PhoneRelationDto:
         x2: Any = d.get("relation")
         if type(x2) is not str and x2 is not None:
             x2 = _rd.to_str(x2)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             mobile=x1,
             relation=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -498,6 +508,8 @@ class CreateOutboundTaskRequest:
             if type(x18) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             task_name=x1,
             task_type=x2,
@@ -515,7 +527,7 @@ class CreateOutboundTaskRequest:
             acw=x15,
             outbound_phone_groups=x16,
             out_bound_customers=x18,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -572,9 +584,11 @@ class CreateOutboundTaskResponse:
         x3: Any = d.get("data")
         if type(x3) is not int and x3 is not None:
             x3 = _rd.to_int(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             code=x1,
             message=x2,
             data=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )

@@ -78,7 +78,7 @@ def _check_CreateOutboundTaskRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -523,7 +523,7 @@ def _check_ExecTimeOpenDto_strict(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K17:
+    if not _K17.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -598,7 +598,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K20:
+    if not _K20.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -749,7 +749,7 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K22:
+    if not _K22.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -886,7 +886,7 @@ def _check_PhoneGroupCustomerDto_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K23:
+    if not _K23.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -970,7 +970,7 @@ def _check_PhoneRelationDto_strict(v: Any, p: str, i: int, out: list[Violation],
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K25:
+    if not _K25.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1014,7 +1014,7 @@ def _check_CreateOutboundTaskResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K26:
+    if not _K26.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(

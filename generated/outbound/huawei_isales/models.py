@@ -96,6 +96,8 @@ class CallData:
         x6: Any = d.get("callData")
         if type(x6) is not str and x6 is not None:
             x6 = _rd.to_str(x6)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             session_id=x1,
             called=x2,
@@ -103,7 +105,7 @@ class CallData:
             custom_field=x4,
             recycle_time=x5,
             call_data=x6,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -131,9 +133,11 @@ class AddCallDataRequest:
     def from_wire(cls, d: Mapping[str, Any]) -> AddCallDataRequest:
         x1: Any = d.get("callDataList")
         x1 = [CallData.from_wire(i2) for i2 in x1 if type(i2) is dict] if type(x1) is list else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             call_data_list=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -207,13 +211,15 @@ class AddCallDataResponse:
             x4 = _rd.to_str(x4)
         x5: Any = d.get("returnObject")
         x5 = AddCallDataResponseReturnObject.from_wire(x5) if type(x5) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             result_code=x1,
             result_desc=x2,
             return_code=x3,
             return_desc=x4,
             return_object=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -243,9 +249,11 @@ class AddCallDataResponseReturnObject:
         x1: Any = d.get("totalSize")
         if type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             total_size=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -327,6 +335,8 @@ class DeleteCallDataRequest:
         x6: Any = d.get("archiveHistory")
         if type(x6) is not int and x6 is not None:
             x6 = _rd.to_int(x6)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             session_id=x1,
             called=x2,
@@ -334,7 +344,7 @@ class DeleteCallDataRequest:
             recycle_time=x4,
             recycle_type=x5,
             archive_history=x6,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -411,11 +421,13 @@ class DeleteCallDataResponse:
         x5: Any = d.get("successCount")
         if type(x5) is not int and x5 is not None:
             x5 = _rd.to_int(x5)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             result_code=x1,
             result_desc=x2,
             return_code=x3,
             return_desc=x4,
             success_count=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )

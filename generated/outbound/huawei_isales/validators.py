@@ -58,7 +58,7 @@ def _check_AddCallDataRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -135,7 +135,7 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -299,7 +299,7 @@ def _check_AddCallDataResponse_tolerant(
             Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v), v)
         )
         return
-    if not v.keys() <= _K14:
+    if not _K14.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -370,7 +370,7 @@ def _check_AddCallDataResponseReturnObject_tolerant(
             Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v), v)
         )
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -398,7 +398,7 @@ def _check_DeleteCallDataRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K17:
+    if not _K17.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -559,7 +559,7 @@ def _check_DeleteCallDataResponse_tolerant(
             Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v), v)
         )
         return
-    if not v.keys() <= _K23:
+    if not _K23.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -635,7 +635,7 @@ def _check_AddCallDataPathParams_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K24:
+    if not _K24.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -705,7 +705,7 @@ def _check_DeleteCallDataPathParams_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K24:
+    if not _K24.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(

@@ -95,6 +95,8 @@ class CallListEntry:
         x6: Any = d.get("phone")
         if type(x6) is not str and x6 is not None:
             x6 = _rd.to_str(x6)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             name=x1,
             company=x2,
@@ -102,7 +104,7 @@ class CallListEntry:
             mobile=x4,
             area_code=x5,
             phone=x6,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -194,6 +196,8 @@ class CallRecord:
         x7: Any = d.get("phone")
         if type(x7) is not str and x7 is not None:
             x7 = _rd.to_str(x7)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
             name=x2,
@@ -202,7 +206,7 @@ class CallRecord:
             mobile=x5,
             area_code=x6,
             phone=x7,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -262,12 +266,14 @@ class CreateEventCallRequest:
             if type(x4) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             event_id=x2,
             before_minutes=x3,
             call_list=x4,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -341,13 +347,15 @@ class CreateEventCallResponse:
             x4 = _rd.to_str(x4)
         x5: Any = d.get("data")
         x5 = CreateEventCallResponseData.from_wire(x5) if type(x5) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             time_stamp=x1,
             request_id=x2,
             code=x3,
             msg=x4,
             data=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -437,6 +445,8 @@ class CreateEventCallResponseData:
         x8: Any = d.get("requestId")
         if type(x8) is not str and x8 is not None:
             x8 = _rd.to_str(x8)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             total_count=x1,
             success_count=x2,
@@ -444,5 +454,5 @@ class CreateEventCallResponseData:
             fail_count=x5,
             fail_data=x6,
             request_id=x8,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )

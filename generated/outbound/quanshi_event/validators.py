@@ -51,7 +51,7 @@ def _check_CreateEventCallRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -145,7 +145,7 @@ def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ct
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K8:
+    if not _K8.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -237,7 +237,7 @@ def _check_CreateEventCallResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K17:
+    if not _K17.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -296,7 +296,7 @@ def _check_CreateEventCallResponseData_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K18:
+    if not _K18.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -388,7 +388,7 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K20:
+    if not _K20.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(

@@ -71,13 +71,17 @@ class GroupcallTask:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> GroupcallTask:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
         x2: Any = d.get("name")
         if type(x2) is not str and x2 is not None:
             x2 = _rd.to_str(x2)
         x3: Any = d.get("status")
-        if type(x3) is not int and x3 is not None:
+        if type(x3) is str and len(x3) < 20 and x3.isdigit() and x3.isascii():
+            x3 = int(x3)
+        elif type(x3) is not int and x3 is not None:
             x3 = _rd.to_int(x3)
         x4: Any = d.get("start_time")
         if type(x4) is not str and x4 is not None:
@@ -85,13 +89,15 @@ class GroupcallTask:
         x5: Any = d.get("end_time")
         if type(x5) is not str and x5 is not None:
             x5 = _rd.to_str(x5)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
             name=x2,
             status=x3,
             start_time=x4,
             end_time=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -172,6 +178,8 @@ class UploadRecord:
         x6: Any = d.get("email")
         if type(x6) is not str and x6 is not None:
             x6 = _rd.to_str(x6)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             name=x1,
             phone=x2,
@@ -179,7 +187,7 @@ class UploadRecord:
             state=x4,
             callback_url=x5,
             email=x6,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -278,13 +286,17 @@ class CallRecord:
         if type(x3) is not str and x3 is not None:
             x3 = _rd.to_str(x3)
         x4: Any = d.get("staff_id")
-        if type(x4) is not int and x4 is not None:
+        if type(x4) is str and len(x4) < 20 and x4.isdigit() and x4.isascii():
+            x4 = int(x4)
+        elif type(x4) is not int and x4 is not None:
             x4 = _rd.to_int(x4)
         x5: Any = d.get("update_time")
         if type(x5) is not str and x5 is not None:
             x5 = _rd.to_str(x5)
         x6: Any = d.get("call_result")
-        if type(x6) is not int and x6 is not None:
+        if type(x6) is str and len(x6) < 20 and x6.isdigit() and x6.isascii():
+            x6 = int(x6)
+        elif type(x6) is not int and x6 is not None:
             x6 = _rd.to_int(x6)
         x7: Any = d.get("batch_name")
         if type(x7) is not str and x7 is not None:
@@ -292,6 +304,8 @@ class CallRecord:
         x8: Any = d.get("uniqueid")
         if type(x8) is not str and x8 is not None:
             x8 = _rd.to_str(x8)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             name=x1,
             path=x2,
@@ -301,7 +315,7 @@ class CallRecord:
             call_result=x6,
             batch_name=x7,
             uniqueid=x8,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -330,9 +344,11 @@ class ListTasksRequest:
         x1: Any = d.get("token")
         if type(x1) is not str and x1 is not None:
             x1 = _rd.to_str(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -395,11 +411,13 @@ class ListTasksResponse:
             pass
         else:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -434,9 +452,11 @@ class ListTasksResponseInfo:
             if type(x1) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             list_=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -473,10 +493,12 @@ class GetTaskRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = GetTaskRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -503,11 +525,15 @@ class GetTaskRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> GetTaskRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -570,11 +596,13 @@ class GetTaskResponse:
             pass
         else:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -605,9 +633,11 @@ class GetTaskResponseInfo:
     def from_wire(cls, d: Mapping[str, Any]) -> GetTaskResponseInfo:
         x1: Any = d.get("info")
         x1 = GroupcallTask.from_wire(x1) if type(x1) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             info=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -644,10 +674,12 @@ class AddBatchRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = AddBatchRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -680,15 +712,19 @@ class AddBatchRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> AddBatchRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
         x2: Any = d.get("name")
         if type(x2) is not str and x2 is not None:
             x2 = _rd.to_str(x2)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
             name=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -751,11 +787,13 @@ class AddBatchResponse:
             pass
         else:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -785,11 +823,15 @@ class AddBatchResponseInfo:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> AddBatchResponseInfo:
         x1: Any = d.get("batch_id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             batch_id=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -826,10 +868,12 @@ class ListBoundBatchIdsRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = ListBoundBatchIdsRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -856,11 +900,15 @@ class ListBoundBatchIdsRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> ListBoundBatchIdsRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -925,11 +973,13 @@ class ListBoundBatchIdsResponse:
             pass
         else:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -962,16 +1012,20 @@ class ListBoundBatchIdsResponseInfo:
         if type(x1) is list:
             y3: list[Any] = []
             for i2 in x1:
-                if type(i2) is not int and i2 is not None:
+                if type(i2) is str and len(i2) < 20 and i2.isdigit() and i2.isascii():
+                    i2 = int(i2)
+                elif type(i2) is not int and i2 is not None:
                     i2 = _rd.to_int(i2)
                 if i2 is not None:
                     y3.append(i2)
             x1 = y3
         else:
             x1 = None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             list_=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1008,10 +1062,12 @@ class StartTaskRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = StartTaskRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1038,11 +1094,15 @@ class StartTaskRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> StartTaskRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1097,11 +1157,13 @@ class StartTaskResponse:
         x3: Any = d.get("info")
         if type(x3) is not str and x3 is not None:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1138,10 +1200,12 @@ class StopTaskRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = StopTaskRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1168,11 +1232,15 @@ class StopTaskRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> StopTaskRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1227,11 +1295,13 @@ class StopTaskResponse:
         x3: Any = d.get("info")
         if type(x3) is not str and x3 is not None:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1268,10 +1338,12 @@ class UploadDataRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = UploadDataRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1310,10 +1382,14 @@ class UploadDataRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> UploadDataRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
         x2: Any = d.get("batch_id")
-        if type(x2) is not int and x2 is not None:
+        if type(x2) is str and len(x2) < 20 and x2.isdigit() and x2.isascii():
+            x2 = int(x2)
+        elif type(x2) is not int and x2 is not None:
             x2 = _rd.to_int(x2)
         x3: Any = d.get("data_list")
         x3 = (
@@ -1321,11 +1397,13 @@ class UploadDataRequestData:
             if type(x3) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
             batch_id=x2,
             data_list=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1388,11 +1466,13 @@ class UploadDataResponse:
             pass
         else:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1436,19 +1516,27 @@ class UploadDataResponseInfo:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> UploadDataResponseInfo:
         x1: Any = d.get("successCount")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
         x2: Any = d.get("duplicateCount")
-        if type(x2) is not int and x2 is not None:
+        if type(x2) is str and len(x2) < 20 and x2.isdigit() and x2.isascii():
+            x2 = int(x2)
+        elif type(x2) is not int and x2 is not None:
             x2 = _rd.to_int(x2)
         x3: Any = d.get("failCount")
-        if type(x3) is not int and x3 is not None:
+        if type(x3) is str and len(x3) < 20 and x3.isdigit() and x3.isascii():
+            x3 = int(x3)
+        elif type(x3) is not int and x3 is not None:
             x3 = _rd.to_int(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             success_count=x1,
             duplicate_count=x2,
             fail_count=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1485,10 +1573,12 @@ class ListCallRecordsRequest:
             x1 = _rd.to_str(x1)
         x2: Any = d.get("data")
         x2 = ListCallRecordsRequestData.from_wire(x2) if type(x2) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             token=x1,
             data=x2,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1550,7 +1640,9 @@ class ListCallRecordsRequestData:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> ListCallRecordsRequestData:
         x1: Any = d.get("id")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
         x2: Any = d.get("type")
         if type(x2) is not str and x2 is not None:
@@ -1562,11 +1654,17 @@ class ListCallRecordsRequestData:
         if type(x4) is not str and x4 is not None:
             x4 = _rd.to_str(x4)
         x5: Any = d.get("page")
-        if type(x5) is not int and x5 is not None:
+        if type(x5) is str and len(x5) < 20 and x5.isdigit() and x5.isascii():
+            x5 = int(x5)
+        elif type(x5) is not int and x5 is not None:
             x5 = _rd.to_int(x5)
         x6: Any = d.get("page_size")
-        if type(x6) is not int and x6 is not None:
+        if type(x6) is str and len(x6) < 20 and x6.isdigit() and x6.isascii():
+            x6 = int(x6)
+        elif type(x6) is not int and x6 is not None:
             x6 = _rd.to_int(x6)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
             type_=x2,
@@ -1574,7 +1672,7 @@ class ListCallRecordsRequestData:
             call_result=x4,
             page=x5,
             page_size=x6,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1639,11 +1737,13 @@ class ListCallRecordsResponse:
             pass
         else:
             x3 = _rd.to_str(x3)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             status_code=x1,
             message=x2,
             info=x3,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1701,16 +1801,24 @@ class ListCallRecordsResponseInfo:
     @classmethod
     def from_wire(cls, d: Mapping[str, Any]) -> ListCallRecordsResponseInfo:
         x1: Any = d.get("page")
-        if type(x1) is not int and x1 is not None:
+        if type(x1) is str and len(x1) < 20 and x1.isdigit() and x1.isascii():
+            x1 = int(x1)
+        elif type(x1) is not int and x1 is not None:
             x1 = _rd.to_int(x1)
         x2: Any = d.get("page_size")
-        if type(x2) is not int and x2 is not None:
+        if type(x2) is str and len(x2) < 20 and x2.isdigit() and x2.isascii():
+            x2 = int(x2)
+        elif type(x2) is not int and x2 is not None:
             x2 = _rd.to_int(x2)
         x3: Any = d.get("total_page")
-        if type(x3) is not int and x3 is not None:
+        if type(x3) is str and len(x3) < 20 and x3.isdigit() and x3.isascii():
+            x3 = int(x3)
+        elif type(x3) is not int and x3 is not None:
             x3 = _rd.to_int(x3)
         x4: Any = d.get("total_count")
-        if type(x4) is not int and x4 is not None:
+        if type(x4) is str and len(x4) < 20 and x4.isdigit() and x4.isascii():
+            x4 = int(x4)
+        elif type(x4) is not int and x4 is not None:
             x4 = _rd.to_int(x4)
         x5: Any = d.get("info")
         x5 = (
@@ -1718,13 +1826,15 @@ class ListCallRecordsResponseInfo:
             if type(x5) is list
             else None
         )
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             page=x1,
             page_size=x2,
             total_page=x3,
             total_count=x4,
             info=x5,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -1758,9 +1868,11 @@ class CallResultCallback:
     def from_wire(cls, d: Mapping[str, Any]) -> CallResultCallback:
         x1: Any = d.get("call_result")
         x1 = CallResultCallbackCallResult.from_wire(x1) if type(x1) is dict else None
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             call_result=x1,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
 
@@ -2027,6 +2139,8 @@ class CallResultCallbackCallResult:
         x22: Any = d.get("is_push")
         if type(x22) is not str and x22 is not None:
             x22 = _rd.to_str(x22)
+        # no unknown member (the usual case): one set test instead of a comprehension
+        known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
             company_id=x2,
@@ -2050,5 +2164,5 @@ class CallResultCallbackCallResult:
             callback_url=x20,
             state=x21,
             is_push=x22,
-            extra={k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
+            extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )

@@ -89,7 +89,7 @@ def _check_ListTasksRequest_strict(v: Any, p: str, i: int, out: list[Violation],
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -122,7 +122,7 @@ def _check_ListTasksResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -174,7 +174,7 @@ def _check_ListTasksResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K9:
+    if not _K9.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -198,7 +198,7 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K11:
+    if not _K11.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -274,7 +274,7 @@ def _check_GetTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], c
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -312,7 +312,7 @@ def _check_GetTaskRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K16:
+    if not _K16.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -344,7 +344,7 @@ def _check_GetTaskResponse_tolerant(v: Any, p: str, i: int, out: list[Violation]
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -396,7 +396,7 @@ def _check_GetTaskResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K18:
+    if not _K18.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -411,7 +411,7 @@ def _check_AddBatchRequest_strict(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -449,7 +449,7 @@ def _check_AddBatchRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K19:
+    if not _K19.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -493,7 +493,7 @@ def _check_AddBatchResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -545,7 +545,7 @@ def _check_AddBatchResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K20:
+    if not _K20.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -578,7 +578,7 @@ def _check_ListBoundBatchIdsRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -618,7 +618,7 @@ def _check_ListBoundBatchIdsRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K16:
+    if not _K16.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -652,7 +652,7 @@ def _check_ListBoundBatchIdsResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -704,7 +704,7 @@ def _check_ListBoundBatchIdsResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K9:
+    if not _K9.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -734,7 +734,7 @@ def _check_StartTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation],
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -772,7 +772,7 @@ def _check_StartTaskRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K16:
+    if not _K16.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -806,7 +806,7 @@ def _check_StartTaskResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -850,7 +850,7 @@ def _check_StopTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -888,7 +888,7 @@ def _check_StopTaskRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K16:
+    if not _K16.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -922,7 +922,7 @@ def _check_StopTaskResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -966,7 +966,7 @@ def _check_UploadDataRequest_strict(v: Any, p: str, i: int, out: list[Violation]
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1006,7 +1006,7 @@ def _check_UploadDataRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K21:
+    if not _K21.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1076,7 +1076,7 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K22:
+    if not _K22.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1164,7 +1164,7 @@ def _check_UploadDataResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1216,7 +1216,7 @@ def _check_UploadDataResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K23:
+    if not _K23.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1291,7 +1291,7 @@ def _check_ListCallRecordsRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K15.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1331,7 +1331,7 @@ def _check_ListCallRecordsRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K24:
+    if not _K24.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1441,7 +1441,7 @@ def _check_ListCallRecordsResponse_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K6:
+    if not _K6.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1493,7 +1493,7 @@ def _check_ListCallRecordsResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K29:
+    if not _K29.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1589,7 +1589,7 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K30:
+    if not _K30.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1705,7 +1705,7 @@ def _check_CallResultCallback_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K31:
+    if not _K31.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1724,7 +1724,7 @@ def _check_CallResultCallbackCallResult_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not v.keys() <= _K32:
+    if not _K32.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
