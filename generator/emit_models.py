@@ -75,8 +75,13 @@ def to_wire(expr: str, s: Schema, depth: int = 0) -> str:
     return f"[{inner} for {item} in {expr}]"
 
 
-_KINDS = {"string": "str", "integer_string": "int", "integer": "int", "number": "float"}
-_KINDS["boolean"] = "bool"
+_KINDS = {  # wire type → the Python type a field holds it as
+    "string": "str",
+    "integer_string": "int",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+}
 _IS_KIND = {  # a value the field holds as is (a float field holds an int too, as typing allows)
     "str": "type({0}) is str",
     "int": "type({0}) is int",
@@ -262,8 +267,8 @@ def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
     return FieldView(p.py_name, p.name, ann, optional, doc, wire, read)
 
 
-def object_types(service: Service) -> list[ObjectType]:
-    """Every object type of the service, named ones first, each once, in a stable order."""
+def _objects(schemas: list[Schema]) -> dict[str, ObjectType]:
+    """Every object type found in these schemas, each once, in the order first met."""
     seen: dict[str, ObjectType] = {}
 
     def walk(s: Schema | None) -> None:
@@ -275,42 +280,24 @@ def object_types(service: Service) -> list[ObjectType]:
                 walk(p.schema)
         walk(s.items)
 
-    for t in service.types:
-        walk(Schema(pos=t.pos, types=("object",), object=t))
+    for s in schemas:
+        walk(s)
+    return seen
+
+
+def object_types(service: Service) -> list[ObjectType]:
+    """Every object type of the service, named ones first, each once, in a stable order."""
+    schemas = [Schema(pos=t.pos, types=("object",), object=t) for t in service.types]
     for op in service.operations:
-        walk(op.request)
-        walk(op.response)
-    for cb in service.callbacks:
-        walk(cb.body)
-    return list(seen.values())
-
-
-def _reachable(roots: list[Schema]) -> set[str]:
-    """Names of the object types found in these bodies."""
-    names: set[str] = set()
-
-    def walk(s: Schema | None) -> None:
-        if s is None:
-            return
-        if s.object is not None and s.object.name not in names:
-            names.add(s.object.name)
-            for p in s.object.properties:
-                walk(p.schema)
-        walk(s.items)
-
-    for root in roots:
-        walk(root)
-    return names
-
-
-def read_bodies(service: Service) -> list[Schema]:
-    """Every body the client reads: responses and callbacks."""
-    return [op.response for op in service.operations] + [cb.body for cb in service.callbacks]
+        schemas += [op.request, op.response]
+    schemas += [cb.body for cb in service.callbacks]
+    return list(_objects(schemas).values())
 
 
 def models(service: Service) -> list[ModelView]:
-    bodies = read_bodies(service)
-    read_side = _reachable(bodies)
+    # the bodies the client reads: responses and callbacks
+    bodies = [op.response for op in service.operations] + [cb.body for cb in service.callbacks]
+    read_side = set(_objects(bodies))
     roots = {s.object.name for s in bodies if s.object is not None}
     views = []
     for t in object_types(service):

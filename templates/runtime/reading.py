@@ -37,7 +37,7 @@ _INDEX = re.compile(r"/[0-9]+(?=/|$)")
 def to_str(value: object) -> str | None:
     """A JSON number as its decimal text; None for anything else (bool, null, containers)."""
     if type(value) is int:
-        if value.bit_length() > 14000:  # more than 4300 decimal digits: str() would refuse
+        if value.bit_length() > 14_000:  # over ~4200 digits; str() refuses more than 4300
             return None
         return str(value)
     if type(value) is float and math.isfinite(value):
