@@ -649,7 +649,10 @@ class Builder:
         guard = None
         if "guard" in raw:
             g = raw["guard"]
-            guard = Guard(tuple(g["unless_any_of"]), g["confirm"], g.get("note"))
+            groups = tuple(
+                (entry,) if isinstance(entry, str) else tuple(entry) for entry in g["unless_any_of"]
+            )
+            guard = Guard(groups, g["confirm"], g.get("note"))
             note_ref(path + ("guard", "note"), guard.note)
         min_interval = None
         for lim in limits:
@@ -731,12 +734,14 @@ class Builder:
         path: Path = ("operations", op.id)
         names = ", ".join(p.name for p in arg_obj.properties) or "none"
         if op.guard:
-            for i, n in enumerate(op.guard.unless_any_of):
-                if arg_obj.prop(n) is None:
-                    self.error(
-                        path + ("guard", "unless_any_of", i),
-                        f"{n!r} is not an argument of {op.id} (arguments: {names})",
-                    )
+            for i, group in enumerate(op.guard.unless_any_of):
+                for j, n in enumerate(group):
+                    if arg_obj.prop(n) is None:
+                        where = ("guard", "unless_any_of", i) + ((j,) if len(group) > 1 else ())
+                        self.error(
+                            path + where,
+                            f"{n!r} is not an argument of {op.id} (arguments: {names})",
+                        )
         if op.batch_field:
             prop = arg_obj.prop(op.batch_field)
             if prop is None:

@@ -62,6 +62,8 @@ def to_wire(expr: str, s: Schema, depth: int = 0) -> str:
     if not _needs_conversion(s):
         return expr
     if s.object is not None:
+        if len(s.non_null_types) > 1:  # a union (Yantong's info: object or string)
+            return f"{expr}.to_wire() if isinstance({expr}, {s.object.name}) else {expr}"
         return f"{expr}.to_wire()"
     if "integer_string" in s.types:
         return f"str({expr})"
@@ -73,20 +75,139 @@ def to_wire(expr: str, s: Schema, depth: int = 0) -> str:
     return f"[{inner} for {item} in {expr}]"
 
 
-def from_wire(expr: str, s: Schema, depth: int = 0) -> str:
-    """An expression giving the Python value of the wire value `expr` (known not None)."""
-    if not _needs_conversion(s):
-        return expr
-    if s.object is not None:
-        return f"{s.object.name}.from_wire({expr})"
-    if "integer_string" in s.types:
-        return f"int({expr})"
-    assert s.items is not None
-    item = f"i{depth}"
-    inner = from_wire(item, s.items, depth + 1)
-    if s.items.nullable and inner != item:
-        inner = f"None if {item} is None else {inner}"
-    return f"[{inner} for {item} in {expr}]"
+_KINDS = {  # wire type → the Python type a field holds it as
+    "string": "str",
+    "integer_string": "int",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+}
+_IS_KIND = {  # a value the field holds as is (a float field holds an int too, as typing allows)
+    "str": "type({0}) is str",
+    "int": "type({0}) is int",
+    "float": "type({0}) is float or type({0}) is int",
+    "bool": "type({0}) is bool",
+}
+_IS_NOT_KIND = {
+    "str": "type({0}) is not str",
+    "int": "type({0}) is not int",
+    "float": "type({0}) is not float and type({0}) is not int",
+    "bool": "type({0}) is not bool",
+}
+
+
+class Reader:
+    """Statements that turn the wire value in a variable into the field's Python value, in place.
+
+    Tolerant by construction (see `_runtime/reading.py`): the documented type passes an inline
+    `type(x) is …` test and costs nothing more; anything else goes through a lossless
+    conversion or reads None; an array item that cannot be held is left out. Never raises,
+    whatever JSON value the variable holds.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.counter = 0
+        self.depth = 0
+
+    def fresh(self, base: str) -> str:
+        self.counter += 1
+        return f"{base}{self.counter}"
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def field(self, p: Property) -> str:
+        """Read wire field `p` of the mapping `d` into a fresh variable; returns its name."""
+        var = self.fresh("x")
+        self.emit(f"{var}: Any = d.get({p.name!r})")
+        self.value(var, p.schema)
+        return var
+
+    def value(self, var: str, s: Schema) -> None:
+        if "any" in s.types or not s.non_null_types:
+            return  # Any: kept as it came
+        kinds = list(dict.fromkeys(_KINDS[t] for t in s.non_null_types if t in _KINDS))
+        branches: list[tuple[str, list[str]]] = []
+        if "object" in s.types:
+            build = f"{s.object.name}.from_wire({var})" if s.object is not None else None
+            if not kinds and s.items is None and build is not None:
+                self.emit(f"{var} = {build} if type({var}) is dict else None")
+                return
+            branches.append((f"type({var}) is dict", [f"{var} = {build}"] if build else []))
+        if s.items is not None:
+            start = len(self.lines)
+            self.depth += 1
+            self.array(var, s.items)
+            self.depth -= 1
+            body = [line[4:] for line in self.lines[start:]]
+            del self.lines[start:]
+            branches.append((f"type({var}) is list", body))
+        fallback = self.scalar(var, kinds)
+        if not kinds and len(branches) == 1 and len(branches[0][1]) == 1:
+            (cond, (line,)) = branches[0]
+            if line.startswith(f"{var} = "):  # one assignment: a conditional expression
+                self.emit(f"{line} if {cond} else None")
+                return
+        if not branches:  # scalars only: one test, one conversion when it fails
+            tests = [_IS_NOT_KIND[k].format(var) for k in kinds]
+            test = f"{' and '.join(tests)} and {var} is not None"
+            if "integer_string" in s.types and kinds == ["int"]:
+                # the documented digit string ("59") converts inline, without a call; longer
+                # ones (int() refuses more than 4300 digits) go through the helper
+                digits = f"{var}.isdigit() and {var}.isascii()"
+                self.emit(f"if type({var}) is str and len({var}) < 20 and {digits}:")
+                self.emit(f"    {var} = int({var})")
+                self.emit(f"elif {test}:")
+            else:
+                self.emit(f"if {test}:")
+            self.emit(f"    {var} = {fallback}")
+            return
+        if kinds:  # the documented scalars and null first: they pass untouched
+            branches[:0] = [(" or ".join(_IS_KIND[k].format(var) for k in kinds), [])]
+            branches.append((f"{var} is None", []))
+        for i, (cond, body) in enumerate(branches):
+            self.emit(f"{'if' if i == 0 else 'elif'} {cond}:")
+            for line in body or ["pass"]:
+                self.emit("    " + line)
+        self.emit("else:")
+        self.emit(f"    {var} = {fallback}")
+
+    @staticmethod
+    def scalar(var: str, kinds: list[str]) -> str:
+        """The expression converting a value of none of `kinds` (and not None)."""
+        convertible = [k for k in kinds if k != "bool"]
+        if not convertible:
+            return "None"
+        if len(convertible) == 1:
+            return f"_rd.to_{convertible[0]}({var})"
+        return f"_rd.coerce({var}, {tuple(convertible)!r})"
+
+    def array(self, var: str, items: Schema) -> None:
+        """`var` is a list: replace it by the list of its items' Python values."""
+        if "any" in items.types or not items.non_null_types:
+            self.emit("pass")
+            return
+        item = self.fresh("i")
+        if items.types in (("object",), ("object", "null"), ("null", "object")) and items.object:
+            build = f"{items.object.name}.from_wire({item})"
+            if items.nullable:  # a null stays, what cannot be held reads None: indices kept
+                self.emit(f"{var} = [{build} if type({item}) is dict else None for {item} in {var}]")
+            else:
+                self.emit(f"{var} = [{build} for {item} in {var} if type({item}) is dict]")
+            return
+        out = self.fresh("y")
+        self.emit(f"{out}: list[Any] = []")
+        self.emit(f"for {item} in {var}:")
+        self.depth += 1
+        self.value(item, items)
+        if items.nullable:
+            self.emit(f"{out}.append({item})")
+        else:  # an item that cannot be held is left out (its raw value is on the deviation)
+            self.emit(f"if {item} is not None:")
+            self.emit(f"    {out}.append({item})")
+        self.depth -= 1
+        self.emit(f"{var} = {out}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +218,7 @@ class FieldView:
     optional: bool  # has a default of None and is left out of the wire body when None
     doc: str
     to_wire: str  # expression over `self.<py_name>`
-    from_wire: str  # expression over `d[...]`
+    read: str  # the local variable of from_wire holding the field's Python value
 
 
 @dataclass(frozen=True)
@@ -105,6 +226,8 @@ class ModelView:
     name: str
     doc: str
     fields: tuple[FieldView, ...]
+    read_lines: tuple[str, ...]  # from_wire's statements, before `return cls(...)`
+    root: bool  # a response or callback body: carries `deviations`
 
 
 def _doc(description: str, source: str | None) -> str:
@@ -114,22 +237,19 @@ def _doc(description: str, source: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def field_view(p: Property) -> FieldView:
+def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
+    """`read_side`: the model is read from responses or callbacks, where a server may leave out
+    any field whatever the documents say, so every field is optional there."""
     s = p.schema
-    optional = not p.required
+    optional = not p.required or read_side
     ann = annotation(s)
     if optional:
         ann = _or_none(ann)
     value = f"self.{p.py_name}"
-    raw = f"d[{p.name!r}]"
     wire = to_wire(value, s)
-    py = from_wire(raw, s)
     if s.nullable and wire != value:
         wire = f"None if {value} is None else {wire}"
-    if py != raw and (optional or s.nullable):
-        py = f"None if d.get({p.name!r}) is None else {py}"
-    elif optional:
-        py = f"d.get({p.name!r})"
+    read = reader.field(p)
     rules = []
     if p.required:
         rules.append("Required.")
@@ -144,11 +264,11 @@ def field_view(p: Property) -> FieldView:
             + "."
         )
     doc = _doc(" ".join([s.description.strip(), *rules]).strip(), s.source)
-    return FieldView(p.py_name, p.name, ann, optional, doc, wire, py)
+    return FieldView(p.py_name, p.name, ann, optional, doc, wire, read)
 
 
-def object_types(service: Service) -> list[ObjectType]:
-    """Every object type of the service, named ones first, each once, in a stable order."""
+def _objects(schemas: list[Schema]) -> dict[str, ObjectType]:
+    """Every object type found in these schemas, each once, in the order first met."""
     seen: dict[str, ObjectType] = {}
 
     def walk(s: Schema | None) -> None:
@@ -160,21 +280,32 @@ def object_types(service: Service) -> list[ObjectType]:
                 walk(p.schema)
         walk(s.items)
 
-    for t in service.types:
-        walk(Schema(pos=t.pos, types=("object",), object=t))
+    for s in schemas:
+        walk(s)
+    return seen
+
+
+def object_types(service: Service) -> list[ObjectType]:
+    """Every object type of the service, named ones first, each once, in a stable order."""
+    schemas = [Schema(pos=t.pos, types=("object",), object=t) for t in service.types]
     for op in service.operations:
-        walk(op.request)
-        walk(op.response)
-    for cb in service.callbacks:
-        walk(cb.body)
-    return list(seen.values())
+        schemas += [op.request, op.response]
+    schemas += [cb.body for cb in service.callbacks]
+    return list(_objects(schemas).values())
 
 
 def models(service: Service) -> list[ModelView]:
-    return [
-        ModelView(t.name, _doc(t.description, t.source), tuple(field_view(p) for p in t.properties))
-        for t in object_types(service)
-    ]
+    # the bodies the client reads: responses and callbacks
+    bodies = [op.response for op in service.operations] + [cb.body for cb in service.callbacks]
+    read_side = set(_objects(bodies))
+    roots = {s.object.name for s in bodies if s.object is not None}
+    views = []
+    for t in object_types(service):
+        reader = Reader()
+        fields = tuple(field_view(p, reader, t.name in read_side) for p in t.properties)
+        doc = _doc(t.description, t.source)
+        views.append(ModelView(t.name, doc, fields, tuple(reader.lines), t.name in roots))
+    return views
 
 
 @dataclass(frozen=True)
@@ -205,7 +336,8 @@ class OperationView:
     request_validator: str  # functions of the service's validators module
     response_validator: str
     path_validator: str | None  # None: no path parameters
-    guard_fields: tuple[str, ...]  # wire names; empty when unguarded
+    guard_fields: tuple[tuple[str, ...], ...]  # groups of wire names; empty when unguarded
+    guard_text: str  # the groups for a message: "sessionId, recycleTime with recycleType"
     guard_confirm: str | None
     batch: ArgumentView | None
     batch_size: int | None
@@ -280,6 +412,7 @@ def operation_view(service: Service, op: Operation) -> OperationView:
         response_validator=entry_name(op.id, "response"),
         path_validator=entry_name(op.id, "path") if op.path_params else None,
         guard_fields=op.guard.unless_any_of if op.guard else (),
+        guard_text=", ".join(" with ".join(g) for g in op.guard.unless_any_of) if op.guard else "",
         guard_confirm=op.guard.confirm if op.guard else None,
         batch=batch,
         batch_size=size,

@@ -84,14 +84,23 @@ class ValidatorEmitter:
         self.pending: list[tuple[ObjectType, bool]] = []
         self.done: set[tuple[str, bool]] = set()
         self.must_match: dict[str, str] = {}  # pointer → ctx key
+        self.strict = True  # of the object function being emitted
+        self.exact_ints = False  # path parameters: an integer must be an int (1.0 is not)
+        self.path_objects: set[str] = set()  # names of the path-parameter objects
 
     # -- helpers ---------------------------------------------------------------------------
 
     def code(self, rule: str, s: Schema) -> str:
         return repr(self.service.code_for(rule, s))
 
-    def violation(self, w: Writer, path: str, rule: str, s: Schema, message: str) -> None:
-        w(f"out.append(Violation({path}, {rule!r}, {self.code(rule, s)}, {message}))")
+    def violation(
+        self, w: Writer, path: str, rule: str, s: Schema, message: str, value: str | None = None
+    ) -> None:
+        """Report a broken rule. A response or callback deviation also keeps the raw `value`
+        (an expression) found there, so nothing the server sent is lost; a request violation
+        does not (the body is the caller's own, and holds credentials)."""
+        keep = f", {value}" if value is not None and not self.strict else ""
+        w(f"out.append(Violation({path}, {rule!r}, {self.code(rule, s)}, {message}{keep}))")
 
     def need(self, obj: ObjectType, strict: bool) -> str:
         key = (obj.name, strict)
@@ -113,17 +122,14 @@ class ValidatorEmitter:
             if t in ("string", "integer_string"):
                 if not any(b[2] in ("string", "integer_string") for b in branches):
                     branches.append((f"type({var}) is str", f"type({var}) is not str", t))
+            elif t == "integer" and self.exact_ints:
+                branches.append((f"type({var}) is int", f"type({var}) is not int", t))
             elif t == "integer":
                 test = f"type({var}) is int or (type({var}) is float and {var}.is_integer())"
                 branches.append((test, f"not ({test})", t))
-            elif t == "number":
-                branches.append(
-                    (
-                        f"type({var}) is int or type({var}) is float",
-                        f"type({var}) is not int and type({var}) is not float",
-                        t,
-                    )
-                )
+            elif t == "number":  # NaN and the infinities are no JSON numbers
+                test = f"type({var}) is int or (type({var}) is float and _isfinite({var}))"
+                branches.append((test, f"not ({test})", t))
             elif t in ("boolean", "array", "object"):
                 py = {"boolean": "bool", "array": "list", "object": "dict"}[t]
                 branches.append((f"type({var}) is {py}", f"type({var}) is not {py}", t))
@@ -146,7 +152,7 @@ class ValidatorEmitter:
         if not checked:
             w("if " + " and ".join(f"({n})" if " or " in n else n for _, n in plain) + ":")
             with w.indent():
-                self.violation(w, path, "type", s, f"{msg} + _type_name({var})")
+                self.violation(w, path, "type", s, f"{msg} + _type_name({var})", var)
             return
         either = " or ".join(f"({c})" if " or " in c else c for c, _ in plain)
         chain = ([(either, ["pass"])] if plain else []) + checked
@@ -159,7 +165,7 @@ class ValidatorEmitter:
                 w.lines.extend(body)
         w("else:")
         with w.indent():
-            self.violation(w, path, "type", s, f"{msg} + _type_name({var})")
+            self.violation(w, path, "type", s, f"{msg} + _type_name({var})", var)
 
     def typed(self, w: Writer, var: str, t: str, s: Schema, path: str, strict: bool) -> None:
         if t in ("string", "integer_string"):
@@ -194,7 +200,7 @@ class ValidatorEmitter:
             with w.indent():
                 verb = "be" if what == "length" else "have"
                 msg = repr(f"must {verb} {text} {_count(bound, noun)}, got ")
-                self.violation(w, path, rule, s, f"{msg} + str({n})")
+                self.violation(w, path, rule, s, f"{msg} + str({n})", var)
 
     def string(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
         self.size(w, var, s, path, "length", "character")
@@ -207,7 +213,7 @@ class ValidatorEmitter:
                 w(f"if {b} > {s.max_bytes}:")
                 with w.indent():
                     msg = repr(f"must be at most {s.max_bytes} bytes in UTF-8, got ")
-                    self.violation(w, path, "max_bytes", s, f"{msg} + str({b})")
+                    self.violation(w, path, "max_bytes", s, f"{msg} + str({b})", var)
         patterns: list[tuple[str, str, str]] = []  # (regex, rule, description)
         if "integer_string" in s.types:
             patterns.append((formats.INTEGER_STRING, "type", "must be a string of digits"))
@@ -221,7 +227,7 @@ class ValidatorEmitter:
             name = self.m.const("P", f"re.compile({regex!r})")
             w(f"if {name}.fullmatch({var}) is None:")
             with w.indent():
-                self.violation(w, path, rule, s, self.m.const("M", repr(description)))
+                self.violation(w, path, rule, s, self.m.const("M", repr(description)), var)
         if s.forbidden_chars:
             cls = formats.char_class(s.forbidden_chars)
             name = self.m.const("F", f"re.compile({cls!r})")
@@ -231,7 +237,7 @@ class ValidatorEmitter:
             with w.indent():
                 msg = self.m.const("M", repr("must not contain "))
                 self.violation(
-                    w, path, "forbidden_chars", s, f'{msg} + " ".join(sorted(set({found})))'
+                    w, path, "forbidden_chars", s, f'{msg} + " ".join(sorted(set({found})))', var
                 )
         if "integer_string" in s.types and (
             s.minimum is not None
@@ -247,11 +253,12 @@ class ValidatorEmitter:
                 digits = w.fresh("d")
                 w(f'{digits} = {var}.lstrip("0")')
                 w(f'{num} = int({digits} or "0") if len({digits}) < 4300 else float("inf")')
-                self.bounds(w, num, s, path)
+                self.bounds(w, num, s, path, raw=var)
         self.enum(w, var, s, path, strict)
         self.must_match_check(w, var, s, path)
 
-    def bounds(self, w: Writer, var: str, s: Schema, path: str) -> None:
+    def bounds(self, w: Writer, var: str, s: Schema, path: str, raw: str | None = None) -> None:
+        """Inclusive and exclusive bounds of the number in `var` (parsed from `raw`, if given)."""
         for rule, op, text in (
             ("minimum", "<", "at least"),
             ("maximum", ">", "at most"),
@@ -263,7 +270,7 @@ class ValidatorEmitter:
                 w(f"if {var} {op} {bound!r}:")
                 with w.indent():
                     msg = repr(f"must be {text} {bound!r}, got ")
-                    self.violation(w, path, rule, s, f"{msg} + repr({var})")
+                    self.violation(w, path, rule, s, f"{msg} + _show({var})", raw or var)
 
     def enum(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
         # responses and callbacks tolerate enum values the documents do not list
@@ -275,7 +282,7 @@ class ValidatorEmitter:
         w(f"if {var} not in {name}:")
         with w.indent():
             msg = self.m.const("M", repr(f"must be one of {allowed}, got "))
-            self.violation(w, path, "enum", s, f"{msg} + repr({var})")
+            self.violation(w, path, "enum", s, f"{msg} + _show({var})", var)
 
     def must_match_check(self, w: Writer, var: str, s: Schema, path: str) -> None:
         if s.must_match is None:
@@ -284,7 +291,7 @@ class ValidatorEmitter:
         w(f"if {var} not in ctx[{key!r}]:")
         with w.indent():
             msg = self.m.const("M", repr(f"must equal one of the values at {s.must_match}, got "))
-            self.violation(w, path, "must_match", s, f"{msg} + repr({var})")
+            self.violation(w, path, "must_match", s, f"{msg} + _show({var})", var)
 
     def array(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
         self.size(w, var, s, path, "items", "item")
@@ -311,13 +318,17 @@ class ValidatorEmitter:
                         w(f"{key} = _unique_key({key})")
                     where = f"{q} + str({i}) + {'/' + pointers.escape(s.unique_by)!r}"
                     what = f"duplicate {s.unique_by}, first at item "
+                    found = f"{item}[{s.unique_by!r}]"
                 else:
                     w(f"{key} = _unique_key({item})")
                     where = f"{q} + str({i})"
                     what = "duplicate of item "
+                    found = item
                 w(f"if {key} in {seen}:")
                 with w.indent():
-                    self.violation(w, where, "unique", s, f"{what!r} + str({seen}[{key}])")
+                    self.violation(
+                        w, where, "unique", s, f"{what!r} + str({seen}[{key}])", found
+                    )
                 w("else:")
                 with w.indent():
                     w(f"{seen}[{key}] = {i}")
@@ -333,6 +344,8 @@ class ValidatorEmitter:
     # -- objects ---------------------------------------------------------------------------
 
     def object_function(self, obj: ObjectType, strict: bool) -> list[str]:
+        self.strict = strict
+        self.exact_ints = obj.name in self.path_objects
         w = Writer()
         w.depth = 0
         # the object is at `p`, or at `p + str(i)` when it is item i of an array (i >= 0)
@@ -345,15 +358,21 @@ class ValidatorEmitter:
         w("if type(v) is not dict:")
         with w.indent():
             msg = self.m.const("M", repr("expected object, got "))
-            self.violation(w, _HERE, "type", type_schema, f"{msg} + _type_name(v)")
+            self.violation(w, _HERE, "type", type_schema, f"{msg} + _type_name(v)", "v")
             w("return")
-        if strict:
-            keys = self.m.const("K", frozenset_literal([p.name for p in obj.properties]))
-            w(f"if not v.keys() <= {keys}:")
+        # member names that are not strings (no JSON has them) in either mode; unknown members
+        # in requests only (responses and callbacks keep them). One set test when all is well.
+        keys = self.m.const("K", frozenset_literal([p.name for p in obj.properties]))
+        w(f"if not {keys}.issuperset(v):")  # faster than v.keys() <= K
+        with w.indent():
+            w("for k in v:")
             with w.indent():
-                w("for k in v:")
+                w("if not isinstance(k, str):")
                 with w.indent():
-                    w(f"if k not in {keys}:")
+                    msg = self.m.const("M", repr("member names must be strings, got "))
+                    self.violation(w, _HERE, "type", type_schema, f"{msg} + _type_name(k)", "k")
+                if strict:
+                    w(f"elif k not in {keys}:")
                     with w.indent():
                         msg = self.m.const("M", repr("unknown field "))
                         self.violation(
@@ -396,14 +415,20 @@ class ValidatorEmitter:
         if obj.exactly_one_of:
             count = w.fresh("c")
             names = self.m.const("T", repr(obj.exactly_one_of))
-            w(f'{count} = sum(1 for f in {names} if v.get(f) is not None and v.get(f) != "")')
+            # "" and null count as absent; `g != ""` would run a foreign object's __eq__
+            w(
+                f"{count} = sum(1 for f in {names} "
+                'if (g := v.get(f)) is not None and (type(g) is not str or g != ""))'
+            )
             w(f"if {count} != 1:")
             with w.indent():
                 listed = ", ".join(obj.exactly_one_of)
                 msg = self.m.const(
                     "M", repr(f"exactly one of {listed} must be given and non-empty, got ")
                 )
-                self.violation(w, _HERE, "exactly_one_of", type_schema, f"{msg} + str({count})")
+                self.violation(
+                    w, _HERE, "exactly_one_of", type_schema, f"{msg} + str({count})", "v"
+                )
         for name, needs in obj.dependent_required:
             for need in needs:
                 w(f"if {name!r} in v and {need!r} not in v:")
@@ -412,7 +437,9 @@ class ValidatorEmitter:
                     assert dependent is not None
                     msg = self.m.const("M", repr(f"{name} is only valid together with {need}"))
                     here = f"{_HERE} + {('/' + pointers.escape(name))!r}"
-                    self.violation(w, here, "dependent_required", dependent.schema, msg)
+                    self.violation(
+                        w, here, "dependent_required", dependent.schema, msg, f"v[{name!r}]"
+                    )
         return w.lines
 
     def drain(self) -> list[str]:
@@ -455,6 +482,10 @@ def _equals(expr: str, value: object) -> str:
         return f"{expr} is {value!r}"
     if isinstance(value, (int, float)):
         return f"(type(_t := {expr}) is int or type(_t) is float) and _t == {value!r}"
+    if isinstance(value, str):  # a type test first: `==` would run a foreign object's __eq__
+        return f"type(_t := {expr}) is str and _t == {value!r}"
+    if value is None:
+        return f"{expr} is None"
     return f"{expr} == {value!r}"
 
 
@@ -504,6 +535,7 @@ def emit(service: Service) -> Validators:
                 name=f"{pascal(op.id)}PathParams", pos=op.pos, properties=op.path_params
             )
             bodies.append((op.id, "path", Schema(pos=op.pos, types=("object",), object=params)))
+            emitter.path_objects.add(params.name)
     for name, kind, body in bodies:
         assert body.object is not None
         root = emitter.need(body.object, kind in ("request", "path"))

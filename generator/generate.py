@@ -113,7 +113,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
         body = "\n".join(validators.functions)
         used = {
             name
-            for name in ("_MISSING", "_escape", "_type_name", "_unique_key")
+            for name in ("_MISSING", "_escape", "_isfinite", "_show", "_type_name", "_unique_key")
             if name + "(" in body or name + " " in body or name + ")" in body
         }
         put(
@@ -126,7 +126,14 @@ def render(services: list[Service]) -> dict[str, bytes]:
             **context,
         )
         models = emit_models.models(s)
-        put(f"{prefix}/models.py", "models.py.j2", models=models, **context)
+        uses_reading = any("_rd." in line for m in models for line in m.read_lines)
+        put(
+            f"{prefix}/models.py",
+            "models.py.j2",
+            models=models,
+            uses_reading=uses_reading,
+            **context,
+        )
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
         operations = [emit_models.operation_view(s, op) for op in s.operations]
         put(

@@ -151,7 +151,12 @@ class Header:
 
 @dataclass(frozen=True)
 class Guard:
-    unless_any_of: tuple[str, ...]
+    """Refuse the call unless one group of arguments is given in full (non-empty), or `confirm`.
+
+    `unless_any_of` holds the groups; a single argument is a group of one.
+    """
+
+    unless_any_of: tuple[tuple[str, ...], ...]
     confirm: str
     note: str | None
 

@@ -12,7 +12,7 @@ _NOT_IDENT = re.compile(r"[^0-9A-Za-z_]+")
 # Fields are also client method arguments, so the client's locals and the validator functions
 # it calls are reserved too: an argument named `body` would otherwise shadow the body it builds.
 RESERVED = (
-    frozenset({"self", "cls", "extra", "to_wire", "from_wire"})
+    frozenset({"self", "cls", "extra", "deviations", "to_wire", "from_wire"})
     | frozenset({"bool", "int", "str", "float", "list", "dict", "object", "type", "any", "json"})
     | frozenset({"body", "params", "arguments", "raw", "response", "violations"})
     | frozenset({"progress", "send", "prevalidate", "chunk", "item"})

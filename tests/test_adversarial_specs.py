@@ -77,6 +77,7 @@ TRICKY_NAMES = [
     "cls",
     "extra",
     "extra_",
+    "deviations",
     "to_wire",
     "from_wire",
     "_WIRE_NAMES",

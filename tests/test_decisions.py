@@ -258,7 +258,12 @@ def test_huawei_delete_guard_note() -> None:
     assert not any(p.required for p in op.request.object.properties)
     assert op.guard.confirm == "confirm_delete_all"
     assert op.guard.note == "empty_delete_criteria"
-    assert set(op.guard.unless_any_of) == {"sessionId", "called", "customField", "recycleTime"}
+    assert set(op.guard.unless_any_of) == {
+        ("sessionId",), ("called",), ("customField",), ("recycleTime", "recycleType")
+    }
+    lone = note(s, "lone_recycle_time")
+    assert lone.source == "004 表3 #4" and "delete_call_data" in lone.about
+    assert "confirm_delete_all=True" in lone.decision
 
 
 def _huawei(recorder: Recorder) -> Any:
@@ -270,17 +275,73 @@ def _huawei(recorder: Recorder) -> Any:
 
 
 @pytest.mark.parametrize(
-    "criteria", [{}, {"archive_history": 1}], ids=["nothing", "archive_history_only"]
+    "criteria",
+    [
+        {},
+        {"archive_history": 1},
+        {"recycle_time": "2024-01-02 03:04:05"},
+        {"recycle_time": "2024-01-02 03:04:05", "archive_history": 1},
+        {"session_id": "", "custom_field": ""},
+    ],
+    ids=[
+        "nothing",
+        "archive_history_only",
+        "lone_recycle_time",
+        "recycle_time_and_archive_history",
+        "empty_strings",
+    ],
 )
-def test_huawei_delete_without_criteria_sends_nothing(criteria: dict[str, Any]) -> None:
+@pytest.mark.parametrize("validate_requests", [True, False])
+def test_huawei_delete_without_criteria_sends_nothing(
+    criteria: dict[str, Any], validate_requests: bool
+) -> None:
+    """A lone recycleTime is no criterion (note lone_recycle_time): the documents never say what
+    the server does with it. The guard holds with request validation off too."""
     from outbound import huawei_isales
 
     recorder = Recorder(DELETED)
-    with _huawei(recorder) as client, pytest.raises(huawei_isales.ConfirmationRequired) as info:
+    client = huawei_isales.Client(
+        "https://192.0.2.1:8443", access_key="ak", secret_key="sk",
+        transport=recorder.transport(), validate_requests=validate_requests,
+    )
+    with client, pytest.raises(huawei_isales.ConfirmationRequired) as info:
         client.delete_call_data(vdn_id=1, campaign_id=2, **criteria)
     assert recorder.requests == []
     assert info.value.argument == "confirm_delete_all"
     assert "confirm_delete_all=True" in str(info.value)
+    assert "recycleTime with recycleType" in str(info.value)
+
+
+def test_huawei_delete_lone_recycle_type_is_refused_even_without_validation() -> None:
+    """recycleType alone breaks dependent_required (02000009) when requests are validated; with
+    validation off the guard still refuses it (the server would ignore it: empty criteria)."""
+    from outbound import huawei_isales
+
+    recorder = Recorder(DELETED)
+    with _huawei(recorder) as client, pytest.raises(huawei_isales.ValidationError) as info:
+        client.delete_call_data(vdn_id=1, campaign_id=2, recycle_type="1")
+    assert [(v.path, v.rule) for v in info.value.violations] == [
+        ("/recycleType", "dependent_required")
+    ]
+    unchecked = huawei_isales.Client(
+        "https://192.0.2.1:8443", access_key="ak", secret_key="sk",
+        transport=recorder.transport(), validate_requests=False,
+    )
+    with unchecked:
+        for criteria in ({"recycle_type": "1"}, {"recycle_time": "2024-01-02", "recycle_type": ""}):
+            with pytest.raises(huawei_isales.ConfirmationRequired):
+                unchecked.delete_call_data(vdn_id=1, campaign_id=2, **criteria)
+    assert recorder.requests == []
+
+
+def test_huawei_delete_recycle_time_with_type_needs_no_confirmation() -> None:
+    recorder = Recorder(DELETED)
+    with _huawei(recorder) as client:
+        client.delete_call_data(
+            vdn_id=1, campaign_id=2, recycle_time="2024-01-02 03:04:05", recycle_type="2"
+        )
+    (request,) = recorder.requests
+    assert json.loads(request.content) == {"recycleTime": "2024-01-02 03:04:05", "recycleType": "2"}
 
 
 def test_huawei_delete_all_with_confirmation_sends_empty_criteria() -> None:

@@ -677,6 +677,20 @@ CASES = [
         "'calld' is not an argument of delete_numbers (arguments: called, session)",
     ),
     Case(
+        "guard_group_names_a_non_argument",
+        "unless_any_of: [called]",
+        "unless_any_of: [called, [session, sesion]]",
+        "sesion]",
+        "'sesion' is not an argument of delete_numbers (arguments: called, session)",
+    ),
+    Case(
+        "guard_group_of_one",
+        "unless_any_of: [called]",
+        "unless_any_of: [[called]]",
+        "[called]]",
+        "['called'] is too short",
+    ),
+    Case(
         "batch_field_not_an_array",
         "batch: {field: numbers}",
         "batch: {field: group}",

@@ -28,6 +28,8 @@ from outbound import quanshi_event as qs
 from outbound import yantong_groupcall as yt
 from outbound._runtime.errors import OutboundError
 
+from generator.naming import snake
+
 
 @dataclass(frozen=True)
 class Service:
@@ -242,34 +244,62 @@ def test_http_500_without_envelope(
     assert len(vendor.requests) == 1
 
 
-def test_schema_breaking_response_is_reported_with_raw(
+def test_schema_breaking_response_is_reported_with_raw_when_strict(
     service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys
 ) -> None:
     reply = Reply(service.broken)
     vendor.reply(reply)
     with pytest.raises(service.module.ResponseError) as info:
-        invoke(service, mode, vendor.base_url, rsa_keys)
+        invoke(service, mode, vendor.base_url, rsa_keys, strict_responses=True)
     error = info.value
     assert [v.path for v in error.violations] == [service.broken_path]
     assert service.broken_path in str(error) and "breaks its documented schema" in str(error)
     assert error.raw == reply.render().body
+    assert error.body == service.broken
     assert len(vendor.requests) == 1
 
 
-def test_validation_false_reads_what_it_can(
-    service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys
+def test_schema_breaking_success_is_returned_with_its_deviation(
+    service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """validate=False also stops response checks: values pass through as sent, except one that
-    cannot be converted at all (Yantong's id "abc" read as a number), which fails clearly."""
-    reply = Reply(service.broken)
-    vendor.reply(reply)
-    if service.name == "yantong_groupcall":
-        with pytest.raises(yt.ResponseError, match="cannot read the response") as info:
-            invoke(service, mode, vendor.base_url, rsa_keys, validate=False)
-        assert info.value.raw == reply.render().body
-    else:
-        result = invoke(service, mode, vendor.base_url, rsa_keys, validate=False)
-        assert result.to_wire() == service.broken
+    """By default the answer is read tolerantly: a digit string for an integer ("46", "123")
+    converts, a value the field cannot hold ("one", "abc") reads None, the raw value stays on
+    the deviation, and one WARNING names operation, path and rule (never the value)."""
+    vendor.reply(Reply(service.broken))
+    with caplog.at_level(logging.DEBUG, logger="outbound"):
+        result = invoke(service, mode, vendor.base_url, rsa_keys)
+    (deviation,) = result.deviations
+    assert (deviation.path, deviation.rule) == (service.broken_path, "type")
+    tokens = service.broken_path.strip("/").split("/")
+    raw: Any = service.broken
+    for token in tokens:
+        raw = raw[token]
+    assert deviation.value == raw
+    read: Any = result
+    for token in tokens:
+        read = getattr(read, snake(token))
+    # every broken field is a documented integer: a digit string converts, the rest reads None
+    assert read == (int(raw) if raw.isdigit() else None)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and service.broken_path in warnings[0].getMessage()
+    assert repr(raw) not in warnings[0].getMessage()
+    assert len(vendor.requests) == 1
+
+
+def test_validate_is_a_deprecated_alias_of_validate_requests(
+    service: Service, vendor: MockVendor, rsa_keys: RsaKeys
+) -> None:
+    """validate=False warns, turns request checks off, and leaves responses tolerant."""
+    vendor.reply(Reply(service.broken))
+    with pytest.warns(DeprecationWarning, match="validate_requests"):
+        client = service.module.Client(
+            vendor.base_url, **service.credentials(rsa_keys), validate=False
+        )
+    with client:
+        assert client._validate is False and client._strict_responses is False
+        result = service.call(client)
+    assert [v.path for v in result.deviations] == [service.broken_path]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,11 +414,14 @@ def test_constructor_signature(service: Service, class_name: str) -> None:
     parameters = inspect.signature(getattr(service.module, class_name)).parameters
     assert next(iter(parameters)) == "base_url"
     assert parameters["base_url"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-    names = [*CREDENTIALS[service.name], "timeout", "verify", "validate", "transport"]
+    names = [*CREDENTIALS[service.name], "timeout", "verify", "validate_requests",
+             "strict_responses", "validate", "transport"]
     for name in names:
         assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
     assert parameters["verify"].default is True
-    assert parameters["validate"].default is True
+    assert parameters["validate_requests"].default is True
+    assert parameters["strict_responses"].default is False
+    assert parameters["validate"].default is None  # deprecated alias: None means not given
 
 
 def test_context_managers_close_connections(

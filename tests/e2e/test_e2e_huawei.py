@@ -193,7 +193,7 @@ def test_validation_error_lists_every_violation_and_sends_nothing(vendor: MockVe
 
 def test_validate_false_sends_what_it_is_given(vendor: MockVendor) -> None:
     vendor.reply(Reply(error_body("02000002", "invalid characters")))
-    with client(vendor, validate=False) as c, pytest.raises(hw.ApiError) as info:
+    with client(vendor, validate_requests=False) as c, pytest.raises(hw.ApiError) as info:
         c.add_call_data(vdn_id=7, campaign_id=1001, call_data_list=[hw.CallData(called="12a")])
     assert info.value.code is hw.ErrorCode.INVALID_CHARACTERS
     (seen,) = vendor.requests

@@ -115,7 +115,7 @@ def test_quanshi_validate_false_is_switchable(vendor: MockVendor) -> None:
     vendor.reply(Reply({"code": 400, "msg": "bad countryCode", "requestId": "r-9"}))
     bad = qs.CallListEntry(mobile="18100000030", country_code="+86")
     with (
-        qs.Client(vendor.base_url, token=TOKEN, validate=False) as c,
+        qs.Client(vendor.base_url, token=TOKEN, validate_requests=False) as c,
         pytest.raises(qs.ApiError) as info,
     ):
         c.create_event_call(event_id=1, call_list=[bad])

@@ -234,13 +234,29 @@ def test_parse_call_result_accepts_bytes_text_and_mappings() -> None:
     assert parsed.call_result is not None and parsed.call_result.extra == {"new_field": "kept"}
 
 
-def test_parse_call_result_names_the_bad_fields() -> None:
+def test_parse_call_result_reads_deviations_and_names_them() -> None:
+    """A webhook never loses a readable call result: the deviations are listed, not raised
+    (strict=True raises them, as before)."""
     bad = {"call_result": {"id": 30249186, "phone": None, "comment": 5}}
+    parsed = yt.parse_call_result(bad)
+    assert parsed.call_result is not None
+    assert (parsed.call_result.id, parsed.call_result.phone) == ("30249186", None)
+    assert parsed.call_result.comment == "5"
+    assert {(v.path, v.rule, v.value) for v in parsed.deviations} == {
+        ("/call_result/id", "type", 30249186),
+        ("/call_result/phone", "type", None),
+        ("/call_result/comment", "type", 5),
+    }
     with pytest.raises(yt.ValidationError) as info:
-        yt.parse_call_result(bad)
+        yt.parse_call_result(bad, strict=True)
     paths = {v.path for v in info.value.violations}
     assert paths == {"/call_result/id", "/call_result/phone", "/call_result/comment"}
     assert "/call_result/id" in str(info.value)
+    odd = yt.parse_call_result({"call_result": "success"})
+    assert odd.call_result is None
+    assert [(v.path, v.rule, v.value) for v in odd.deviations] == [
+        ("/call_result", "type", "success")
+    ]
     with pytest.raises(yt.ValidationError, match="not JSON"):
         yt.parse_call_result(b"call_result=1&id=2")
     with pytest.raises(yt.ValidationError, match="not JSON"):
@@ -248,6 +264,7 @@ def test_parse_call_result_names_the_bad_fields() -> None:
     with pytest.raises(yt.ValidationError) as info:
         yt.parse_call_result("[1, 2]")
     assert [(v.path, v.rule) for v in info.value.violations] == [("", "type")]
-    with pytest.raises(yt.ValidationError) as info:
-        yt.parse_call_result({"call_result": "success"})
-    assert [(v.path, v.rule) for v in info.value.violations] == [("/call_result", "type")]
+    with pytest.raises(yt.ValidationError, match="nested too deeply"):
+        yt.parse_call_result("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(yt.ValidationError, match="got array"):
+        yt.parse_call_result([1, 2])  # type: ignore[arg-type]

@@ -119,7 +119,7 @@ def test_create_task_ids_and_unique_names(dezhu, dz_client) -> None:
 
 def test_rule_violations_are_29002(dezhu, dz_client) -> None:
     dezhu()
-    c = dz_client(validate=False)
+    c = dz_client(validate_requests=False)
     for changes in (
         {"strategy_display_switch": 1},  # the document's own example sends 1 for a Boolean
         {"task_name": "x" * 51},
@@ -260,7 +260,7 @@ def person(**fields: Any) -> qs.CallListEntry:
 
 def test_create_event_call_success_and_fail_data(quanshi, qs_client) -> None:
     s = quanshi()
-    c = qs_client(validate=False)
+    c = qs_client(validate_requests=False)
     r = c.create_event_call(event_id=542818, call_list=[person(mobile="18100000030")])
     assert (r.code, r.msg) == (200, "Successfully to create the event call!")
     assert r.request_id and r.request_id.startswith("127.0.0.1_") and r.time_stamp
@@ -296,7 +296,7 @@ def test_quanshi_errors_are_the_simulators_codes(quanshi, qs_client, server) -> 
         )
     )
     assert err.code == "401" and err.request_id
-    c = qs_client(validate=False)
+    c = qs_client(validate_requests=False)
     err = api_error(
         lambda: c.create_event_call(event_id=1, before_minutes=61, call_list=[person(mobile="1")])
     )

@@ -117,8 +117,13 @@ def test_delete_recycle_types_and_archive(sim, client) -> None:
         vdn_id=2, campaign_id=9, recycle_time="2020-12-04 17:57:00", recycle_type="3"
     )
     assert r.success_count == 1
-    # recycleTime alone: equal as well (the simulator's reading)
-    r = c.delete_call_data(vdn_id=2, campaign_id=9, recycle_time="2020-12-06 10:00:00")
+    # recycleTime alone: the client asks for confirmation (note lone_recycle_time); confirmed,
+    # the simulator reads it as "equal" (its own reading: the documents say nothing)
+    with pytest.raises(hw.ConfirmationRequired):
+        c.delete_call_data(vdn_id=2, campaign_id=9, recycle_time="2020-12-06 10:00:00")
+    r = c.delete_call_data(
+        vdn_id=2, campaign_id=9, recycle_time="2020-12-06 10:00:00", confirm_delete_all=True
+    )
     assert r.success_count == 1
     # 2: that day (101 and 103 remain of 2020-12-04)
     r = c.delete_call_data(
@@ -196,7 +201,7 @@ def test_open_mode_checks_the_form_only(sim, client, server) -> None:
 def test_21_numbers_is_0200029(sim, client) -> None:
     sim()
     err = api_error(
-        lambda: client(validate=False).add_call_data(
+        lambda: client(validate_requests=False).add_call_data(
             vdn_id=1, campaign_id=1, call_data_list=numbers(*(str(1000 + i) for i in range(21)))
         )
     )
@@ -230,7 +235,7 @@ def test_0200022_is_retried_by_the_client_until_it_passes(sim, client) -> None:
 
 def test_duplicates_in_one_call_and_across_calls_are_0200018(sim, client) -> None:
     s = sim()
-    c = client(validate=False)
+    c = client(validate_requests=False)
     err = api_error(
         lambda: c.add_call_data(vdn_id=1, campaign_id=1, call_data_list=numbers("5", "6", "5"))
     )
@@ -299,7 +304,7 @@ def test_repeat_numbers_allowed_when_configured(sim, client) -> None:
 def test_bad_items_are_answered_with_their_documented_code(sim, client, item, code) -> None:
     sim()
     err = api_error(
-        lambda: client(validate=False).add_call_data(
+        lambda: client(validate_requests=False).add_call_data(
             vdn_id=1, campaign_id=1, call_data_list=[RawItem(item)]
         )
     )
@@ -309,14 +314,14 @@ def test_bad_items_are_answered_with_their_documented_code(sim, client, item, co
 def test_empty_list_is_02000001(sim, client) -> None:
     sim()
     err = api_error(
-        lambda: client(validate=False).add_call_data(vdn_id=1, campaign_id=1, call_data_list=[])
+        lambda: client(validate_requests=False).add_call_data(vdn_id=1, campaign_id=1, call_data_list=[])
     )
     assert err.code is E.EMPTY_PARAMETER
 
 
 def test_vdn_out_of_range_is_02000007_and_not_an_integer_is_02000008(sim, client) -> None:
     sim()
-    c = client(validate=False)
+    c = client(validate_requests=False)
     err = api_error(lambda: c.delete_call_data(vdn_id=10000, campaign_id=1, called="1"))
     assert err.code is E.WRONG_VALUE
     err = api_error(lambda: c.delete_call_data(vdn_id=0, campaign_id=1, called="1"))
@@ -327,10 +332,10 @@ def test_vdn_out_of_range_is_02000007_and_not_an_integer_is_02000008(sim, client
 
 def test_delete_rule_codes(sim, client) -> None:
     sim()
-    c = client(validate=False)
+    c = client(validate_requests=False)
     cases = [
         ({"called": "1", "recycle_type": "1"}, E.BAD_COMBINATION),
-        ({"recycle_time": "2020-13-01 00:00:00"}, E.BAD_TIME_FORMAT),
+        ({"recycle_time": "2020-13-01 00:00:00", "recycle_type": "3"}, E.BAD_TIME_FORMAT),
         ({"recycle_time": "2020-12-01 00:00:00", "recycle_type": "4"}, E.WRONG_VALUE),
         ({"called": "1", "archive_history": 2}, E.WRONG_VALUE),
         ({"custom_field": "x" * 201}, E.TOO_LONG),
@@ -442,7 +447,7 @@ def test_codes_no_request_can_cause_come_only_from_faults(sim, client, code) -> 
 def test_error_answers_follow_the_envelope(sim, client) -> None:
     sim()
     err = api_error(
-        lambda: client(validate=False).add_call_data(
+        lambda: client(validate_requests=False).add_call_data(
             vdn_id=1, campaign_id=1, call_data_list=numbers("1a")
         )
     )

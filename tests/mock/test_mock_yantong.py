@@ -161,7 +161,7 @@ def test_start_and_stop_change_the_status_and_stop_never_starts(sim, client) -> 
 
 def test_upload_counts_success_duplicate_and_fail(sim, client) -> None:
     s = sim()
-    c = client(validate=False)
+    c = client(validate_requests=False)
     batch = int(c.add_batch(id=59, name="b").info.batch_id)  # type: ignore[union-attr, arg-type]
     r = c.upload_data(
         id=59,
@@ -183,7 +183,7 @@ def test_upload_counts_success_duplicate_and_fail(sim, client) -> None:
 
 def test_request_level_violations_refuse_the_whole_upload(sim, client) -> None:
     s = sim()
-    c = client(validate=False)
+    c = client(validate_requests=False)
     c.add_batch(id=59, name="b")
     err = api_error(lambda: c.upload_data(id=59, batch_id="abc", data_list=[rec("1")]))  # type: ignore[arg-type]
     assert err.code == "400" and "/data/batch_id" in (err.message or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 __all__ = [
@@ -25,17 +25,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule in a request (or response) body.
+    """One broken rule in a request body, or one deviation of a response or callback body.
 
     `path` is a JSON Pointer into the wire body (`""` is the body itself), `rule` the rule name
     (`max_length`, `pattern`, ...), `code` the vendor's documented error code for that rule, if
-    any.
+    any. `value` is the raw value found at `path` for a response or callback deviation (so
+    nothing the server sent is lost when a model field cannot hold it); None for a missing
+    field and for request violations. It takes no part in equality, hashing, `repr` or `str`:
+    it may be large, and messages and logs never carry values.
     """
 
     path: str
     rule: str
     code: str | None
     message: str
+    value: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.path if self.path else "(body)"

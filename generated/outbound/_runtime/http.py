@@ -129,7 +129,9 @@ class Envelope:
     """Where the result code, message, request id and data live in every response (pointers).
 
     `success` and `retryable` are compared with the code as text: a JSON string as is, a
-    number as its decimal digits (`200` → `"200"`).
+    number as its decimal digits (`200` and `200.0` → `"200"`). So a success code sent with
+    the other JSON type (`"200"` for Quanshi's documented number, `10000` for 003's string) is
+    still success; the response validator reports the type as a deviation.
     """
 
     code: str
@@ -165,6 +167,8 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and value.is_integer():  # JSON 200.0 is the number 200
+        return str(int(value))
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except RecursionError:  # json.loads read it, but dumps needs a few more stack frames

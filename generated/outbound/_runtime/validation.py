@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from math import isfinite
 
 from .pointer import MISSING, escape
 
-__all__ = ["MISSING", "Context", "collect", "escape", "type_name", "unique_key"]
+__all__ = ["MISSING", "Context", "collect", "escape", "isfinite", "show", "type_name", "unique_key"]
 
 _JSON_NAMES = {
     str: "string",
@@ -25,15 +26,30 @@ def type_name(value: object) -> str:
     return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
+def show(value: object) -> str:
+    """A number or string for a message: its repr, but an integer too long to print (Python
+    refuses more than 4300 digits) is described by its size instead."""
+    if type(value) is int and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    return repr(value)
+
+
 def unique_key(value: object) -> object:
-    """A hashable key with JSON equality: 1 equals 1.0, but true is not 1."""
+    """A hashable key with JSON equality: 1 equals 1.0, but true is not 1.
+
+    A value JSON cannot encode (nested too deeply, keys that are not strings, foreign objects)
+    is its own key: it equals nothing else, and its item reports its own type violation.
+    """
     if type(value) is str:
         return value
     if type(value) is bool:
         return (bool, value)
     if type(value) is int or type(value) is float:
         return (float, value)
-    return (object, json.dumps(value, sort_keys=True, default=repr))
+    try:
+        return (object, json.dumps(value, sort_keys=True, allow_nan=True))
+    except (TypeError, ValueError, RecursionError):
+        return (id, id(value))
 
 
 def collect(value: object, tokens: tuple[str, ...]) -> Iterator[object]:

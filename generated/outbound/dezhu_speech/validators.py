@@ -16,6 +16,7 @@ from .._runtime.errors import Violation
 from .._runtime.validation import MISSING as _MISSING
 from .._runtime.validation import Context as Ctx
 from .._runtime.validation import escape as _escape
+from .._runtime.validation import show as _show
 from .._runtime.validation import type_name as _type_name
 
 _M0 = "expected object, got "
@@ -39,33 +40,35 @@ _K1 = frozenset(
         "outBoundCustomers",
     }
 )
-_M2 = "unknown field "
-_M3 = "required field is missing"
-_M4 = "expected string, got "
-_E5 = frozenset({1, 2})
-_M6 = "must be one of 1, 2, got "
-_M7 = "expected integer, got "
-_P8 = re.compile(
+_M2 = "member names must be strings, got "
+_M3 = "unknown field "
+_M4 = "required field is missing"
+_M5 = "expected string, got "
+_E6 = frozenset({1, 2})
+_M7 = "must be one of 1, 2, got "
+_M8 = "expected integer, got "
+_P9 = re.compile(
     "^(?:(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29|(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8])))$"
 )
-_M9 = "must be a real date as yyyy-MM-dd"
-_M10 = "expected array, got "
-_M11 = "expected boolean, got "
-_E12 = frozenset({0, 1})
-_M13 = "must be one of 0, 1, got "
-_M14 = "required when sendNumberStrategy is 0"
-_M15 = "required when sendNumberStrategy is 1"
-_K16 = frozenset({"taskExecTimeStartStr", "taskExecTimeEndStr"})
-_P17 = re.compile("^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")
-_M18 = "must be a time of day as HH:mm:ss"
-_K19 = frozenset(
+_M10 = "must be a real date as yyyy-MM-dd"
+_M11 = "expected array, got "
+_M12 = "expected boolean, got "
+_E13 = frozenset({0, 1})
+_M14 = "must be one of 0, 1, got "
+_M15 = "required when sendNumberStrategy is 0"
+_M16 = "required when sendNumberStrategy is 1"
+_K17 = frozenset({"taskExecTimeStartStr", "taskExecTimeEndStr"})
+_P18 = re.compile("^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")
+_M19 = "must be a time of day as HH:mm:ss"
+_K20 = frozenset(
     {"name", "identify", "autoOutboundSwitch", "autoOutboundInterval", "autoOutboundTimes"}
 )
-_M20 = "required when autoOutboundSwitch is 1"
-_K21 = frozenset({"name", "desc", "externalCustomerId", "externalData", "phoneGroupVoList"})
-_K22 = frozenset({"phoneGroupIdentify", "relations"})
-_M23 = "must equal one of the values at /outboundPhoneGroups/*/identify, got "
-_K24 = frozenset({"mobile", "relation"})
+_M21 = "required when autoOutboundSwitch is 1"
+_K22 = frozenset({"name", "desc", "externalCustomerId", "externalData", "phoneGroupVoList"})
+_K23 = frozenset({"phoneGroupIdentify", "relations"})
+_M24 = "must equal one of the values at /outboundPhoneGroups/*/identify, got "
+_K25 = frozenset({"mobile", "relation"})
+_K26 = frozenset({"code", "message", "data"})
 _MUST_MATCH: dict[str, tuple[str, ...]] = {"mm0": ("outboundPhoneGroups", "*", "identify")}
 
 
@@ -75,20 +78,24 @@ def _check_CreateOutboundTaskRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
-            if k not in _K1:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k))
+                )
+            elif k not in _K1:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         "29002",
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("taskName", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/taskName", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/taskName", "required", "29002", _M4))
     else:
         if type(x1) is str:
             n2 = len(x1)
@@ -116,18 +123,18 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/taskName",
                     "type",
                     "29002",
-                    _M4 + _type_name(x1),
+                    _M5 + _type_name(x1),
                 )
             )
     x3 = v.get("taskType", _MISSING)
     if x3 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/taskType", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/taskType", "required", "29002", _M4))
     else:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
-            if x3 not in _E5:
+            if x3 not in _E6:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/taskType", "enum", "29002", _M6 + repr(x3)
+                        (p if i < 0 else p + str(i)) + "/taskType", "enum", "29002", _M7 + _show(x3)
                     )
                 )
         else:
@@ -136,20 +143,20 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/taskType",
                     "type",
                     "29002",
-                    _M7 + _type_name(x3),
+                    _M8 + _type_name(x3),
                 )
             )
     x4 = v.get("taskExecStartDate", _MISSING)
     if x4 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/taskExecStartDate", "required", "29002", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/taskExecStartDate", "required", "29002", _M4)
         )
     else:
         if type(x4) is str:
-            if _P8.fullmatch(x4) is None:
+            if _P9.fullmatch(x4) is None:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/taskExecStartDate", "format", "29002", _M9
+                        (p if i < 0 else p + str(i)) + "/taskExecStartDate", "format", "29002", _M10
                     )
                 )
         else:
@@ -158,20 +165,20 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/taskExecStartDate",
                     "type",
                     "29002",
-                    _M4 + _type_name(x4),
+                    _M5 + _type_name(x4),
                 )
             )
     x5 = v.get("taskExecEndDate", _MISSING)
     if x5 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/taskExecEndDate", "required", "29002", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/taskExecEndDate", "required", "29002", _M4)
         )
     else:
         if type(x5) is str:
-            if _P8.fullmatch(x5) is None:
+            if _P9.fullmatch(x5) is None:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/taskExecEndDate", "format", "29002", _M9
+                        (p if i < 0 else p + str(i)) + "/taskExecEndDate", "format", "29002", _M10
                     )
                 )
         else:
@@ -180,13 +187,13 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/taskExecEndDate",
                     "type",
                     "29002",
-                    _M4 + _type_name(x5),
+                    _M5 + _type_name(x5),
                 )
             )
     x6 = v.get("taskExecTimes", _MISSING)
     if x6 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/taskExecTimes", "required", "29002", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/taskExecTimes", "required", "29002", _M4)
         )
     else:
         if type(x6) is list:
@@ -208,7 +215,7 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/taskExecTimes",
                     "type",
                     "29002",
-                    _M10 + _type_name(x6),
+                    _M11 + _type_name(x6),
                 )
             )
     x10 = v.get("taskDesc", _MISSING)
@@ -219,13 +226,13 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/taskDesc",
                     "type",
                     "29002",
-                    _M4 + _type_name(x10),
+                    _M5 + _type_name(x10),
                 )
             )
     x11 = v.get("skillSetId", _MISSING)
     if x11 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/skillSetId", "required", "29002", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/skillSetId", "required", "29002", _M4)
         )
     else:
         if type(x11) is not str:
@@ -234,14 +241,14 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/skillSetId",
                     "type",
                     "29002",
-                    _M4 + _type_name(x11),
+                    _M5 + _type_name(x11),
                 )
             )
     x12 = v.get("outboundNumberGroupId", _MISSING)
     if x12 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/outboundNumberGroupId", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/outboundNumberGroupId", "required", "29002", _M4
             )
         )
     else:
@@ -251,14 +258,14 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/outboundNumberGroupId",
                     "type",
                     "29002",
-                    _M4 + _type_name(x12),
+                    _M5 + _type_name(x12),
                 )
             )
     x13 = v.get("strategyDisplaySwitch", _MISSING)
     if x13 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/strategyDisplaySwitch", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/strategyDisplaySwitch", "required", "29002", _M4
             )
         )
     else:
@@ -268,25 +275,25 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/strategyDisplaySwitch",
                     "type",
                     "29002",
-                    _M11 + _type_name(x13),
+                    _M12 + _type_name(x13),
                 )
             )
     x14 = v.get("sendNumberStrategy", _MISSING)
     if x14 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/sendNumberStrategy", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/sendNumberStrategy", "required", "29002", _M4
             )
         )
     else:
         if type(x14) is int or (type(x14) is float and x14.is_integer()):
-            if x14 not in _E12:
+            if x14 not in _E13:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/sendNumberStrategy",
                         "enum",
                         "29002",
-                        _M13 + repr(x14),
+                        _M14 + _show(x14),
                     )
                 )
         else:
@@ -295,7 +302,7 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/sendNumberStrategy",
                     "type",
                     "29002",
-                    _M7 + _type_name(x14),
+                    _M8 + _type_name(x14),
                 )
             )
     x15 = v.get("multiplyPower", _MISSING)
@@ -307,7 +314,7 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/multiplyPower",
                         "exclusive_minimum",
                         "29002",
-                        "must be greater than 0, got " + repr(x15),
+                        "must be greater than 0, got " + _show(x15),
                     )
                 )
         else:
@@ -316,7 +323,7 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/multiplyPower",
                     "type",
                     "29002",
-                    _M7 + _type_name(x15),
+                    _M8 + _type_name(x15),
                 )
             )
     x16 = v.get("abandonmentRate", _MISSING)
@@ -328,7 +335,7 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/abandonmentRate",
                         "minimum",
                         "29002",
-                        "must be at least 1, got " + repr(x16),
+                        "must be at least 1, got " + _show(x16),
                     )
                 )
             if x16 > 5:
@@ -337,7 +344,7 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/abandonmentRate",
                         "maximum",
                         "29002",
-                        "must be at most 5, got " + repr(x16),
+                        "must be at most 5, got " + _show(x16),
                     )
                 )
         else:
@@ -346,14 +353,14 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/abandonmentRate",
                     "type",
                     "29002",
-                    _M7 + _type_name(x16),
+                    _M8 + _type_name(x16),
                 )
             )
     x17 = v.get("maxRingingDuration", _MISSING)
     if x17 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/maxRingingDuration", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/maxRingingDuration", "required", "29002", _M4
             )
         )
     else:
@@ -364,7 +371,7 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/maxRingingDuration",
                         "minimum",
                         "29002",
-                        "must be at least 20, got " + repr(x17),
+                        "must be at least 20, got " + _show(x17),
                     )
                 )
             if x17 > 50:
@@ -373,7 +380,7 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/maxRingingDuration",
                         "maximum",
                         "29002",
-                        "must be at most 50, got " + repr(x17),
+                        "must be at most 50, got " + _show(x17),
                     )
                 )
         else:
@@ -382,12 +389,12 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/maxRingingDuration",
                     "type",
                     "29002",
-                    _M7 + _type_name(x17),
+                    _M8 + _type_name(x17),
                 )
             )
     x18 = v.get("acw", _MISSING)
     if x18 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/acw", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/acw", "required", "29002", _M4))
     else:
         if type(x18) is int or (type(x18) is float and x18.is_integer()):
             if x18 < 1:
@@ -396,7 +403,7 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/acw",
                         "minimum",
                         "29002",
-                        "must be at least 1, got " + repr(x18),
+                        "must be at least 1, got " + _show(x18),
                     )
                 )
             if x18 > 180:
@@ -405,20 +412,20 @@ def _check_CreateOutboundTaskRequest_strict(
                         (p if i < 0 else p + str(i)) + "/acw",
                         "maximum",
                         "29002",
-                        "must be at most 180, got " + repr(x18),
+                        "must be at most 180, got " + _show(x18),
                     )
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/acw", "type", "29002", _M7 + _type_name(x18)
+                    (p if i < 0 else p + str(i)) + "/acw", "type", "29002", _M8 + _type_name(x18)
                 )
             )
     x19 = v.get("outboundPhoneGroups", _MISSING)
     if x19 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/outboundPhoneGroups", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/outboundPhoneGroups", "required", "29002", _M4
             )
         )
     else:
@@ -451,13 +458,13 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/outboundPhoneGroups",
                     "type",
                     "29002",
-                    _M10 + _type_name(x19),
+                    _M11 + _type_name(x19),
                 )
             )
     x24 = v.get("outBoundCustomers", _MISSING)
     if x24 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/outBoundCustomers", "required", "29002", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/outBoundCustomers", "required", "29002", _M4)
         )
     else:
         if type(x24) is list:
@@ -489,7 +496,7 @@ def _check_CreateOutboundTaskRequest_strict(
                     (p if i < 0 else p + str(i)) + "/outBoundCustomers",
                     "type",
                     "29002",
-                    _M10 + _type_name(x24),
+                    _M11 + _type_name(x24),
                 )
             )
     if (
@@ -498,7 +505,7 @@ def _check_CreateOutboundTaskRequest_strict(
         and _t == 0
     ):
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/multiplyPower", "required_if", "29002", _M14)
+            Violation((p if i < 0 else p + str(i)) + "/multiplyPower", "required_if", "29002", _M15)
         )
     if (
         "abandonmentRate" not in v
@@ -507,7 +514,7 @@ def _check_CreateOutboundTaskRequest_strict(
     ):
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/abandonmentRate", "required_if", "29002", _M15
+                (p if i < 0 else p + str(i)) + "/abandonmentRate", "required_if", "29002", _M16
             )
         )
 
@@ -516,33 +523,37 @@ def _check_ExecTimeOpenDto_strict(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K16:
+    if not _K17.issuperset(v):
         for k in v:
-            if k not in _K16:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k))
+                )
+            elif k not in _K17:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         "29002",
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("taskExecTimeStartStr", _MISSING)
     if x1 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr", "required", "29002", _M4
             )
         )
     else:
         if type(x1) is str:
-            if _P17.fullmatch(x1) is None:
+            if _P18.fullmatch(x1) is None:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr",
                         "format",
                         "29002",
-                        _M18,
+                        _M19,
                     )
                 )
         else:
@@ -551,25 +562,25 @@ def _check_ExecTimeOpenDto_strict(v: Any, p: str, i: int, out: list[Violation], 
                     (p if i < 0 else p + str(i)) + "/taskExecTimeStartStr",
                     "type",
                     "29002",
-                    _M4 + _type_name(x1),
+                    _M5 + _type_name(x1),
                 )
             )
     x2 = v.get("taskExecTimeEndStr", _MISSING)
     if x2 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr", "required", "29002", _M4
             )
         )
     else:
         if type(x2) is str:
-            if _P17.fullmatch(x2) is None:
+            if _P18.fullmatch(x2) is None:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr",
                         "format",
                         "29002",
-                        _M18,
+                        _M19,
                     )
                 )
         else:
@@ -578,7 +589,7 @@ def _check_ExecTimeOpenDto_strict(v: Any, p: str, i: int, out: list[Violation], 
                     (p if i < 0 else p + str(i)) + "/taskExecTimeEndStr",
                     "type",
                     "29002",
-                    _M4 + _type_name(x2),
+                    _M5 + _type_name(x2),
                 )
             )
 
@@ -587,30 +598,34 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K19:
+    if not _K20.issuperset(v):
         for k in v:
-            if k not in _K19:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k))
+                )
+            elif k not in _K20:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         "29002",
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("name", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", "29002", _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", "29002", _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/name", "type", "29002", _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("identify", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/identify", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/identify", "required", "29002", _M4))
     else:
         if type(x2) is not str:
             out.append(
@@ -618,25 +633,25 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                     (p if i < 0 else p + str(i)) + "/identify",
                     "type",
                     "29002",
-                    _M4 + _type_name(x2),
+                    _M5 + _type_name(x2),
                 )
             )
     x3 = v.get("autoOutboundSwitch", _MISSING)
     if x3 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/autoOutboundSwitch", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/autoOutboundSwitch", "required", "29002", _M4
             )
         )
     else:
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
-            if x3 not in _E12:
+            if x3 not in _E13:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/autoOutboundSwitch",
                         "enum",
                         "29002",
-                        _M13 + repr(x3),
+                        _M14 + _show(x3),
                     )
                 )
         else:
@@ -645,7 +660,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                     (p if i < 0 else p + str(i)) + "/autoOutboundSwitch",
                     "type",
                     "29002",
-                    _M7 + _type_name(x3),
+                    _M8 + _type_name(x3),
                 )
             )
     x4 = v.get("autoOutboundInterval", _MISSING)
@@ -657,7 +672,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                         (p if i < 0 else p + str(i)) + "/autoOutboundInterval",
                         "minimum",
                         "29002",
-                        "must be at least 5, got " + repr(x4),
+                        "must be at least 5, got " + _show(x4),
                     )
                 )
             if x4 > 2880:
@@ -666,7 +681,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                         (p if i < 0 else p + str(i)) + "/autoOutboundInterval",
                         "maximum",
                         "29002",
-                        "must be at most 2880, got " + repr(x4),
+                        "must be at most 2880, got " + _show(x4),
                     )
                 )
         else:
@@ -675,7 +690,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                     (p if i < 0 else p + str(i)) + "/autoOutboundInterval",
                     "type",
                     "29002",
-                    _M7 + _type_name(x4),
+                    _M8 + _type_name(x4),
                 )
             )
     x5 = v.get("autoOutboundTimes", _MISSING)
@@ -687,7 +702,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                         (p if i < 0 else p + str(i)) + "/autoOutboundTimes",
                         "minimum",
                         "29002",
-                        "must be at least 1, got " + repr(x5),
+                        "must be at least 1, got " + _show(x5),
                     )
                 )
             if x5 > 3:
@@ -696,7 +711,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                         (p if i < 0 else p + str(i)) + "/autoOutboundTimes",
                         "maximum",
                         "29002",
-                        "must be at most 3, got " + repr(x5),
+                        "must be at most 3, got " + _show(x5),
                     )
                 )
         else:
@@ -705,7 +720,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
                     (p if i < 0 else p + str(i)) + "/autoOutboundTimes",
                     "type",
                     "29002",
-                    _M7 + _type_name(x5),
+                    _M8 + _type_name(x5),
                 )
             )
     if (
@@ -715,7 +730,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
     ):
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/autoOutboundInterval", "required_if", "29002", _M20
+                (p if i < 0 else p + str(i)) + "/autoOutboundInterval", "required_if", "29002", _M21
             )
         )
     if (
@@ -725,7 +740,7 @@ def _check_PhoneGroupDto_strict(v: Any, p: str, i: int, out: list[Violation], ct
     ):
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/autoOutboundTimes", "required_if", "29002", _M20
+                (p if i < 0 else p + str(i)) + "/autoOutboundTimes", "required_if", "29002", _M21
             )
         )
 
@@ -734,20 +749,24 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K21:
+    if not _K22.issuperset(v):
         for k in v:
-            if k not in _K21:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k))
+                )
+            elif k not in _K22:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         "29002",
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("name", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", "29002", _M4))
     else:
         if type(x1) is str:
             if len(x1) > 20:
@@ -762,7 +781,7 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", "29002", _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/name", "type", "29002", _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("desc", _MISSING)
@@ -780,14 +799,14 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/desc", "type", "29002", _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/desc", "type", "29002", _M5 + _type_name(x2)
                 )
             )
     x3 = v.get("externalCustomerId", _MISSING)
     if x3 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/externalCustomerId", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/externalCustomerId", "required", "29002", _M4
             )
         )
     else:
@@ -807,7 +826,7 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
                     (p if i < 0 else p + str(i)) + "/externalCustomerId",
                     "type",
                     "29002",
-                    _M4 + _type_name(x3),
+                    _M5 + _type_name(x3),
                 )
             )
     x4 = v.get("externalData", _MISSING)
@@ -828,13 +847,13 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
                     (p if i < 0 else p + str(i)) + "/externalData",
                     "type",
                     "29002",
-                    _M4 + _type_name(x4),
+                    _M5 + _type_name(x4),
                 )
             )
     x5 = v.get("phoneGroupVoList", _MISSING)
     if x5 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/phoneGroupVoList", "required", "29002", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/phoneGroupVoList", "required", "29002", _M4)
         )
     else:
         if type(x5) is list:
@@ -856,7 +875,7 @@ def _check_CustomerDto_strict(v: Any, p: str, i: int, out: list[Violation], ctx:
                     (p if i < 0 else p + str(i)) + "/phoneGroupVoList",
                     "type",
                     "29002",
-                    _M10 + _type_name(x5),
+                    _M11 + _type_name(x5),
                 )
             )
 
@@ -867,22 +886,26 @@ def _check_PhoneGroupCustomerDto_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K22:
+    if not _K23.issuperset(v):
         for k in v:
-            if k not in _K22:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k))
+                )
+            elif k not in _K23:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         "29002",
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("phoneGroupIdentify", _MISSING)
     if x1 is _MISSING:
         out.append(
             Violation(
-                (p if i < 0 else p + str(i)) + "/phoneGroupIdentify", "required", "29002", _M3
+                (p if i < 0 else p + str(i)) + "/phoneGroupIdentify", "required", "29002", _M4
             )
         )
     else:
@@ -893,7 +916,7 @@ def _check_PhoneGroupCustomerDto_strict(
                         (p if i < 0 else p + str(i)) + "/phoneGroupIdentify",
                         "must_match",
                         "29002",
-                        _M23 + repr(x1),
+                        _M24 + _show(x1),
                     )
                 )
         else:
@@ -902,12 +925,12 @@ def _check_PhoneGroupCustomerDto_strict(
                     (p if i < 0 else p + str(i)) + "/phoneGroupIdentify",
                     "type",
                     "29002",
-                    _M4 + _type_name(x1),
+                    _M5 + _type_name(x1),
                 )
             )
     x2 = v.get("relations", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/relations", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/relations", "required", "29002", _M4))
     else:
         if type(x2) is list:
             n3 = len(x2)
@@ -938,7 +961,7 @@ def _check_PhoneGroupCustomerDto_strict(
                     (p if i < 0 else p + str(i)) + "/relations",
                     "type",
                     "29002",
-                    _M10 + _type_name(x2),
+                    _M11 + _type_name(x2),
                 )
             )
 
@@ -947,25 +970,29 @@ def _check_PhoneRelationDto_strict(v: Any, p: str, i: int, out: list[Violation],
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K24:
+    if not _K25.issuperset(v):
         for k in v:
-            if k not in _K24:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k))
+                )
+            elif k not in _K25:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         "29002",
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("mobile", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/mobile", "required", "29002", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/mobile", "required", "29002", _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/mobile", "type", "29002", _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/mobile", "type", "29002", _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("relation", _MISSING)
@@ -976,7 +1003,7 @@ def _check_PhoneRelationDto_strict(v: Any, p: str, i: int, out: list[Violation],
                     (p if i < 0 else p + str(i)) + "/relation",
                     "type",
                     "29002",
-                    _M4 + _type_name(x2),
+                    _M5 + _type_name(x2),
                 )
             )
 
@@ -985,14 +1012,24 @@ def _check_CreateOutboundTaskResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", "29002", _M0 + _type_name(v), v))
         return
+    if not _K26.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "29002", _M2 + _type_name(k), k)
+                )
     x1 = v.get("code", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/code", "type", "29002", _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/code",
+                    "type",
+                    "29002",
+                    _M5 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -1000,7 +1037,11 @@ def _check_CreateOutboundTaskResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", "29002", _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    "29002",
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("data", _MISSING)
@@ -1008,7 +1049,11 @@ def _check_CreateOutboundTaskResponse_tolerant(
         if not (type(x3) is int or (type(x3) is float and x3.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/data", "type", "29002", _M7 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/data",
+                    "type",
+                    "29002",
+                    _M8 + _type_name(x3),
+                    x3,
                 )
             )
 

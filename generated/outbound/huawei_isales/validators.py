@@ -16,34 +16,39 @@ from .._runtime.errors import Violation
 from .._runtime.validation import MISSING as _MISSING
 from .._runtime.validation import Context as Ctx
 from .._runtime.validation import escape as _escape
+from .._runtime.validation import show as _show
 from .._runtime.validation import type_name as _type_name
 from .._runtime.validation import unique_key as _unique_key
 
 _M0 = "expected object, got "
 _K1 = frozenset({"callDataList"})
-_M2 = "unknown field "
-_M3 = "required field is missing"
-_M4 = "expected array, got "
-_K5 = frozenset({"sessionId", "called", "caller", "customField", "recycleTime", "callData"})
-_M6 = "expected string, got "
-_P7 = re.compile("^[0-9*#]+$")
-_M8 = "must match ^[0-9*#]+$"
-_F9 = re.compile("[`~!@#$%\\^&*()+=|{}'\":;<>/?.\\\\\\[\\]¥–,]")
-_M10 = "must not contain "
-_P11 = re.compile(
+_M2 = "member names must be strings, got "
+_M3 = "unknown field "
+_M4 = "required field is missing"
+_M5 = "expected array, got "
+_K6 = frozenset({"sessionId", "called", "caller", "customField", "recycleTime", "callData"})
+_M7 = "expected string, got "
+_P8 = re.compile("^[0-9*#]+$")
+_M9 = "must match ^[0-9*#]+$"
+_F10 = re.compile("[`~!@#$%\\^&*()+=|{}'\":;<>/?.\\\\\\[\\]¥–,]")
+_M11 = "must not contain "
+_P12 = re.compile(
     "^(?:(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29|(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))) (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 )
-_M12 = "must be a real date and time as yyyy-MM-dd HH:mm:ss"
-_M13 = "expected integer, got "
-_K14 = frozenset(
+_M13 = "must be a real date and time as yyyy-MM-dd HH:mm:ss"
+_K14 = frozenset({"resultCode", "resultDesc", "returnCode", "returnDesc", "returnObject"})
+_K15 = frozenset({"totalSize"})
+_M16 = "expected integer, got "
+_K17 = frozenset(
     {"sessionId", "called", "customField", "recycleTime", "recycleType", "archiveHistory"}
 )
-_E15 = frozenset({"1", "2", "3"})
-_M16 = "must be one of '1', '2', '3', got "
-_E17 = frozenset({0, 1})
-_M18 = "must be one of 0, 1, got "
-_M19 = "recycleType is only valid together with recycleTime"
-_K20 = frozenset({"vdnId", "campaignId"})
+_E18 = frozenset({"1", "2", "3"})
+_M19 = "must be one of '1', '2', '3', got "
+_E20 = frozenset({0, 1})
+_M21 = "must be one of 0, 1, got "
+_M22 = "recycleType is only valid together with recycleTime"
+_K23 = frozenset({"resultCode", "resultDesc", "returnCode", "returnDesc", "successCount"})
+_K24 = frozenset({"vdnId", "campaignId"})
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
@@ -53,21 +58,25 @@ def _check_AddCallDataRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
-            if k not in _K1:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k))
+                )
+            elif k not in _K1:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("callDataList", _MISSING)
     if x1 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/callDataList", "required", "02000001", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/callDataList", "required", "02000001", _M4)
         )
     else:
         if type(x1) is list:
@@ -117,7 +126,7 @@ def _check_AddCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/callDataList",
                     "type",
                     "02000006",
-                    _M4 + _type_name(x1),
+                    _M5 + _type_name(x1),
                 )
             )
 
@@ -126,15 +135,19 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K5:
+    if not _K6.issuperset(v):
         for k in v:
-            if k not in _K5:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k))
+                )
+            elif k not in _K6:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("sessionId", _MISSING)
@@ -155,12 +168,12 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                     (p if i < 0 else p + str(i)) + "/sessionId",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x1),
+                    _M7 + _type_name(x1),
                 )
             )
     x2 = v.get("called", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/called", "required", "02000001", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/called", "required", "02000001", _M4))
     else:
         if type(x2) is str:
             if len(x2) > 24:
@@ -172,9 +185,9 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                         "must be at most 24 characters, got " + str(len(x2)),
                     )
                 )
-            if _P7.fullmatch(x2) is None:
+            if _P8.fullmatch(x2) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/called", "pattern", "02000002", _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/called", "pattern", "02000002", _M9)
                 )
         else:
             out.append(
@@ -182,7 +195,7 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                     (p if i < 0 else p + str(i)) + "/called",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x2),
+                    _M7 + _type_name(x2),
                 )
             )
     x3 = v.get("caller", _MISSING)
@@ -203,7 +216,7 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                     (p if i < 0 else p + str(i)) + "/caller",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x3),
+                    _M7 + _type_name(x3),
                 )
             )
     x4 = v.get("customField", _MISSING)
@@ -218,14 +231,14 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                         "must be at most 200 characters, got " + str(len(x4)),
                     )
                 )
-            f5 = _F9.findall(x4)
+            f5 = _F10.findall(x4)
             if f5:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/customField",
                         "forbidden_chars",
                         "02000002",
-                        _M10 + " ".join(sorted(set(f5))),
+                        _M11 + " ".join(sorted(set(f5))),
                     )
                 )
         else:
@@ -234,16 +247,16 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                     (p if i < 0 else p + str(i)) + "/customField",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x4),
+                    _M7 + _type_name(x4),
                 )
             )
     x6 = v.get("recycleTime", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is str:
-            if _P11.fullmatch(x6) is None:
+            if _P12.fullmatch(x6) is None:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/recycleTime", "format", "0200030", _M12
+                        (p if i < 0 else p + str(i)) + "/recycleTime", "format", "0200030", _M13
                     )
                 )
         else:
@@ -252,7 +265,7 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                     (p if i < 0 else p + str(i)) + "/recycleTime",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x6),
+                    _M7 + _type_name(x6),
                 )
             )
     x7 = v.get("callData", _MISSING)
@@ -273,7 +286,7 @@ def _check_CallData_strict(v: Any, p: str, i: int, out: list[Violation], ctx: Ct
                     (p if i < 0 else p + str(i)) + "/callData",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x7),
+                    _M7 + _type_name(x7),
                 )
             )
 
@@ -282,8 +295,18 @@ def _check_AddCallDataResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
+        out.append(
+            Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v), v)
+        )
         return
+    if not _K14.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k), k
+                    )
+                )
     x1 = v.get("resultCode", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
@@ -292,7 +315,8 @@ def _check_AddCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/resultCode",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x1),
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("resultDesc", _MISSING)
@@ -303,7 +327,8 @@ def _check_AddCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/resultDesc",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x2),
+                    _M7 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("returnCode", _MISSING)
@@ -314,7 +339,8 @@ def _check_AddCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/returnCode",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x3),
+                    _M7 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("returnDesc", _MISSING)
@@ -325,7 +351,8 @@ def _check_AddCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/returnDesc",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x4),
+                    _M7 + _type_name(x4),
+                    x4,
                 )
             )
     x5 = v.get("returnObject", _MISSING)
@@ -339,8 +366,18 @@ def _check_AddCallDataResponseReturnObject_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
+        out.append(
+            Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v), v)
+        )
         return
+    if not _K15.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k), k
+                    )
+                )
     x1 = v.get("totalSize", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
@@ -349,7 +386,8 @@ def _check_AddCallDataResponseReturnObject_tolerant(
                     (p if i < 0 else p + str(i)) + "/totalSize",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x1),
+                    _M16 + _type_name(x1),
+                    x1,
                 )
             )
 
@@ -360,15 +398,19 @@ def _check_DeleteCallDataRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K14:
+    if not _K17.issuperset(v):
         for k in v:
-            if k not in _K14:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k))
+                )
+            elif k not in _K17:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("sessionId", _MISSING)
@@ -389,7 +431,7 @@ def _check_DeleteCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/sessionId",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x1),
+                    _M7 + _type_name(x1),
                 )
             )
     x2 = v.get("called", _MISSING)
@@ -404,9 +446,9 @@ def _check_DeleteCallDataRequest_strict(
                         "must be at most 24 characters, got " + str(len(x2)),
                     )
                 )
-            if _P7.fullmatch(x2) is None:
+            if _P8.fullmatch(x2) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/called", "pattern", "02000002", _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/called", "pattern", "02000002", _M9)
                 )
         else:
             out.append(
@@ -414,7 +456,7 @@ def _check_DeleteCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/called",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x2),
+                    _M7 + _type_name(x2),
                 )
             )
     x3 = v.get("customField", _MISSING)
@@ -435,16 +477,16 @@ def _check_DeleteCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/customField",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x3),
+                    _M7 + _type_name(x3),
                 )
             )
     x4 = v.get("recycleTime", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
-            if _P11.fullmatch(x4) is None:
+            if _P12.fullmatch(x4) is None:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/recycleTime", "format", "0200030", _M12
+                        (p if i < 0 else p + str(i)) + "/recycleTime", "format", "0200030", _M13
                     )
                 )
         else:
@@ -453,19 +495,19 @@ def _check_DeleteCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/recycleTime",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x4),
+                    _M7 + _type_name(x4),
                 )
             )
     x5 = v.get("recycleType", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is str:
-            if x5 not in _E15:
+            if x5 not in _E18:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/recycleType",
                         "enum",
                         "02000007",
-                        _M16 + repr(x5),
+                        _M19 + _show(x5),
                     )
                 )
         else:
@@ -474,19 +516,19 @@ def _check_DeleteCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/recycleType",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x5),
+                    _M7 + _type_name(x5),
                 )
             )
     x6 = v.get("archiveHistory", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is int or (type(x6) is float and x6.is_integer()):
-            if x6 not in _E17:
+            if x6 not in _E20:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/archiveHistory",
                         "enum",
                         "02000007",
-                        _M18 + repr(x6),
+                        _M21 + _show(x6),
                     )
                 )
         else:
@@ -495,7 +537,7 @@ def _check_DeleteCallDataRequest_strict(
                     (p if i < 0 else p + str(i)) + "/archiveHistory",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x6),
+                    _M16 + _type_name(x6),
                 )
             )
     if "recycleType" in v and "recycleTime" not in v:
@@ -504,7 +546,7 @@ def _check_DeleteCallDataRequest_strict(
                 (p if i < 0 else p + str(i)) + "/recycleType",
                 "dependent_required",
                 "02000009",
-                _M19,
+                _M22,
             )
         )
 
@@ -513,8 +555,18 @@ def _check_DeleteCallDataResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
+        out.append(
+            Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v), v)
+        )
         return
+    if not _K23.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k), k
+                    )
+                )
     x1 = v.get("resultCode", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
@@ -523,7 +575,8 @@ def _check_DeleteCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/resultCode",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x1),
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("resultDesc", _MISSING)
@@ -534,7 +587,8 @@ def _check_DeleteCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/resultDesc",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x2),
+                    _M7 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("returnCode", _MISSING)
@@ -545,7 +599,8 @@ def _check_DeleteCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/returnCode",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x3),
+                    _M7 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("returnDesc", _MISSING)
@@ -556,7 +611,8 @@ def _check_DeleteCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/returnDesc",
                     "type",
                     "02000006",
-                    _M6 + _type_name(x4),
+                    _M7 + _type_name(x4),
+                    x4,
                 )
             )
     x5 = v.get("successCount", _MISSING)
@@ -567,7 +623,8 @@ def _check_DeleteCallDataResponse_tolerant(
                     (p if i < 0 else p + str(i)) + "/successCount",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x5),
+                    _M16 + _type_name(x5),
+                    x5,
                 )
             )
 
@@ -578,29 +635,33 @@ def _check_AddCallDataPathParams_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K20:
+    if not _K24.issuperset(v):
         for k in v:
-            if k not in _K20:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k))
+                )
+            elif k not in _K24:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("vdnId", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/vdnId", "required", "02000001", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/vdnId", "required", "02000001", _M4))
     else:
-        if type(x1) is int or (type(x1) is float and x1.is_integer()):
+        if type(x1) is int:
             if x1 < 1:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/vdnId",
                         "minimum",
                         "02000007",
-                        "must be at least 1, got " + repr(x1),
+                        "must be at least 1, got " + _show(x1),
                     )
                 )
             if x1 > 9999:
@@ -609,7 +670,7 @@ def _check_AddCallDataPathParams_strict(
                         (p if i < 0 else p + str(i)) + "/vdnId",
                         "maximum",
                         "02000007",
-                        "must be at most 9999, got " + repr(x1),
+                        "must be at most 9999, got " + _show(x1),
                     )
                 )
         else:
@@ -618,22 +679,22 @@ def _check_AddCallDataPathParams_strict(
                     (p if i < 0 else p + str(i)) + "/vdnId",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x1),
+                    _M16 + _type_name(x1),
                 )
             )
     x2 = v.get("campaignId", _MISSING)
     if x2 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/campaignId", "required", "02000001", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/campaignId", "required", "02000001", _M4)
         )
     else:
-        if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
+        if type(x2) is not int:
             out.append(
                 Violation(
                     (p if i < 0 else p + str(i)) + "/campaignId",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x2),
+                    _M16 + _type_name(x2),
                 )
             )
 
@@ -644,29 +705,33 @@ def _check_DeleteCallDataPathParams_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", "02000006", _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K20:
+    if not _K24.issuperset(v):
         for k in v:
-            if k not in _K20:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", "02000006", _M2 + _type_name(k))
+                )
+            elif k not in _K24:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("vdnId", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/vdnId", "required", "02000001", _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/vdnId", "required", "02000001", _M4))
     else:
-        if type(x1) is int or (type(x1) is float and x1.is_integer()):
+        if type(x1) is int:
             if x1 < 1:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/vdnId",
                         "minimum",
                         "02000007",
-                        "must be at least 1, got " + repr(x1),
+                        "must be at least 1, got " + _show(x1),
                     )
                 )
             if x1 > 9999:
@@ -675,7 +740,7 @@ def _check_DeleteCallDataPathParams_strict(
                         (p if i < 0 else p + str(i)) + "/vdnId",
                         "maximum",
                         "02000007",
-                        "must be at most 9999, got " + repr(x1),
+                        "must be at most 9999, got " + _show(x1),
                     )
                 )
         else:
@@ -684,22 +749,22 @@ def _check_DeleteCallDataPathParams_strict(
                     (p if i < 0 else p + str(i)) + "/vdnId",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x1),
+                    _M16 + _type_name(x1),
                 )
             )
     x2 = v.get("campaignId", _MISSING)
     if x2 is _MISSING:
         out.append(
-            Violation((p if i < 0 else p + str(i)) + "/campaignId", "required", "02000001", _M3)
+            Violation((p if i < 0 else p + str(i)) + "/campaignId", "required", "02000001", _M4)
         )
     else:
-        if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
+        if type(x2) is not int:
             out.append(
                 Violation(
                     (p if i < 0 else p + str(i)) + "/campaignId",
                     "type",
                     "02000006",
-                    _M13 + _type_name(x2),
+                    _M16 + _type_name(x2),
                 )
             )
 

@@ -16,23 +16,32 @@ from .._runtime.errors import Violation
 from .._runtime.validation import MISSING as _MISSING
 from .._runtime.validation import Context as Ctx
 from .._runtime.validation import escape as _escape
+from .._runtime.validation import show as _show
 from .._runtime.validation import type_name as _type_name
 
 _M0 = "expected object, got "
 _K1 = frozenset({"token", "eventId", "beforeMinutes", "callList"})
-_M2 = "unknown field "
-_M3 = "required field is missing"
-_M4 = "expected string, got "
-_M5 = "expected integer, got "
-_M6 = "expected array, got "
-_K7 = frozenset({"name", "company", "countryCode", "mobile", "areaCode", "phone"})
-_P8 = re.compile("^[1-9][0-9]*$")
-_M9 = "must match ^[1-9][0-9]*$"
-_P10 = re.compile("^([1-9][0-9]*)?$")
-_M11 = "must match ^([1-9][0-9]*)?$"
-_T12 = ("mobile", "phone")
-_M13 = "exactly one of mobile, phone must be given and non-empty, got "
-_M14 = "expected string or null, got "
+_M2 = "member names must be strings, got "
+_M3 = "unknown field "
+_M4 = "required field is missing"
+_M5 = "expected string, got "
+_M6 = "expected integer, got "
+_M7 = "expected array, got "
+_K8 = frozenset({"name", "company", "countryCode", "mobile", "areaCode", "phone"})
+_P9 = re.compile("^[1-9][0-9]{0,2}$")
+_M10 = "must match ^[1-9][0-9]{0,2}$"
+_P11 = re.compile("^([1-9][0-9]*)?$")
+_M12 = "must match ^([1-9][0-9]*)?$"
+_P13 = re.compile("^[0-9]*$")
+_M14 = "must match ^[0-9]*$"
+_T15 = ("mobile", "phone")
+_M16 = "exactly one of mobile, phone must be given and non-empty, got "
+_K17 = frozenset({"timeStamp", "requestId", "code", "msg", "data"})
+_K18 = frozenset(
+    {"total_count", "success_count", "success_data", "fail_count", "fail_data", "requestId"}
+)
+_M19 = "expected string or null, got "
+_K20 = frozenset({"id", "name", "company", "countryCode", "mobile", "areaCode", "phone"})
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
@@ -42,35 +51,39 @@ def _check_CreateEventCallRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
-            if k not in _K1:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K1:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("eventId", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/eventId", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/eventId", "required", None, _M4))
     else:
         if not (type(x2) is int or (type(x2) is float and x2.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/eventId", "type", None, _M5 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/eventId", "type", None, _M6 + _type_name(x2)
                 )
             )
     x3 = v.get("beforeMinutes", _MISSING)
@@ -82,7 +95,7 @@ def _check_CreateEventCallRequest_strict(
                         (p if i < 0 else p + str(i)) + "/beforeMinutes",
                         "minimum",
                         None,
-                        "must be at least 0, got " + repr(x3),
+                        "must be at least 0, got " + _show(x3),
                     )
                 )
             if x3 > 60:
@@ -91,7 +104,7 @@ def _check_CreateEventCallRequest_strict(
                         (p if i < 0 else p + str(i)) + "/beforeMinutes",
                         "maximum",
                         None,
-                        "must be at most 60, got " + repr(x3),
+                        "must be at most 60, got " + _show(x3),
                     )
                 )
         else:
@@ -100,12 +113,12 @@ def _check_CreateEventCallRequest_strict(
                     (p if i < 0 else p + str(i)) + "/beforeMinutes",
                     "type",
                     None,
-                    _M5 + _type_name(x3),
+                    _M6 + _type_name(x3),
                 )
             )
     x4 = v.get("callList", _MISSING)
     if x4 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/callList", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/callList", "required", None, _M4))
     else:
         if type(x4) is list:
             if len(x4) < 1:
@@ -123,7 +136,7 @@ def _check_CreateEventCallRequest_strict(
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/callList", "type", None, _M6 + _type_name(x4)
+                    (p if i < 0 else p + str(i)) + "/callList", "type", None, _M7 + _type_name(x4)
                 )
             )
 
@@ -132,15 +145,19 @@ def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ct
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K7:
+    if not _K8.issuperset(v):
         for k in v:
-            if k not in _K7:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K8:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("name", _MISSING)
@@ -148,7 +165,7 @@ def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ct
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("company", _MISSING)
@@ -156,15 +173,15 @@ def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ct
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/company", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/company", "type", None, _M5 + _type_name(x2)
                 )
             )
     x3 = v.get("countryCode", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
-            if _P8.fullmatch(x3) is None:
+            if _P9.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/countryCode", "pattern", None, _M9)
+                    Violation((p if i < 0 else p + str(i)) + "/countryCode", "pattern", None, _M10)
                 )
         else:
             out.append(
@@ -172,7 +189,7 @@ def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ct
                     (p if i < 0 else p + str(i)) + "/countryCode",
                     "type",
                     None,
-                    _M4 + _type_name(x3),
+                    _M5 + _type_name(x3),
                 )
             )
     x4 = v.get("mobile", _MISSING)
@@ -180,47 +197,62 @@ def _check_CallListEntry_strict(v: Any, p: str, i: int, out: list[Violation], ct
         if type(x4) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/mobile", "type", None, _M4 + _type_name(x4)
+                    (p if i < 0 else p + str(i)) + "/mobile", "type", None, _M5 + _type_name(x4)
                 )
             )
     x5 = v.get("areaCode", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is str:
-            if _P10.fullmatch(x5) is None:
+            if _P11.fullmatch(x5) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/areaCode", "pattern", None, _M11)
+                    Violation((p if i < 0 else p + str(i)) + "/areaCode", "pattern", None, _M12)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/areaCode", "type", None, _M4 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/areaCode", "type", None, _M5 + _type_name(x5)
                 )
             )
     x6 = v.get("phone", _MISSING)
     if x6 is not _MISSING:
-        if type(x6) is not str:
+        if type(x6) is str:
+            if _P13.fullmatch(x6) is None:
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/phone", "pattern", None, _M14)
+                )
+        else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x6)
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M5 + _type_name(x6)
                 )
             )
-    c7 = sum(1 for f in _T12 if v.get(f) is not None and v.get(f) != "")
+    c7 = sum(1 for f in _T15 if (g := v.get(f)) is not None and (type(g) is not str or g != ""))
     if c7 != 1:
-        out.append(Violation((p if i < 0 else p + str(i)), "exactly_one_of", None, _M13 + str(c7)))
+        out.append(Violation((p if i < 0 else p + str(i)), "exactly_one_of", None, _M16 + str(c7)))
 
 
 def _check_CreateEventCallResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K17.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("timeStamp", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/timeStamp", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/timeStamp",
+                    "type",
+                    None,
+                    _M6 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("requestId", _MISSING)
@@ -228,7 +260,11 @@ def _check_CreateEventCallResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/requestId", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/requestId",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("code", _MISSING)
@@ -236,14 +272,16 @@ def _check_CreateEventCallResponse_tolerant(
         if not (type(x3) is int or (type(x3) is float and x3.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/code", "type", None, _M5 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/code", "type", None, _M6 + _type_name(x3), x3
                 )
             )
     x4 = v.get("msg", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is not str:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/msg", "type", None, _M4 + _type_name(x4))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/msg", "type", None, _M5 + _type_name(x4), x4
+                )
             )
     x5 = v.get("data", _MISSING)
     if x5 is not _MISSING:
@@ -256,8 +294,14 @@ def _check_CreateEventCallResponseData_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K18.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("total_count", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
@@ -266,7 +310,8 @@ def _check_CreateEventCallResponseData_tolerant(
                     (p if i < 0 else p + str(i)) + "/total_count",
                     "type",
                     None,
-                    _M5 + _type_name(x1),
+                    _M6 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("success_count", _MISSING)
@@ -277,7 +322,8 @@ def _check_CreateEventCallResponseData_tolerant(
                     (p if i < 0 else p + str(i)) + "/success_count",
                     "type",
                     None,
-                    _M5 + _type_name(x2),
+                    _M6 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("success_data", _MISSING)
@@ -292,7 +338,8 @@ def _check_CreateEventCallResponseData_tolerant(
                     (p if i < 0 else p + str(i)) + "/success_data",
                     "type",
                     None,
-                    _M6 + _type_name(x3),
+                    _M7 + _type_name(x3),
+                    x3,
                 )
             )
     x7 = v.get("fail_count", _MISSING)
@@ -300,7 +347,11 @@ def _check_CreateEventCallResponseData_tolerant(
         if not (type(x7) is int or (type(x7) is float and x7.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/fail_count", "type", None, _M5 + _type_name(x7)
+                    (p if i < 0 else p + str(i)) + "/fail_count",
+                    "type",
+                    None,
+                    _M6 + _type_name(x7),
+                    x7,
                 )
             )
     x8 = v.get("fail_data", _MISSING)
@@ -312,7 +363,11 @@ def _check_CreateEventCallResponseData_tolerant(
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/fail_data", "type", None, _M6 + _type_name(x8)
+                    (p if i < 0 else p + str(i)) + "/fail_data",
+                    "type",
+                    None,
+                    _M7 + _type_name(x8),
+                    x8,
                 )
             )
     x12 = v.get("requestId", _MISSING)
@@ -323,27 +378,36 @@ def _check_CreateEventCallResponseData_tolerant(
                     (p if i < 0 else p + str(i)) + "/requestId",
                     "type",
                     None,
-                    _M14 + _type_name(x12),
+                    _M19 + _type_name(x12),
+                    x12,
                 )
             )
 
 
 def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K20.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("id", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M4 + _type_name(x1))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/id", "type", None, _M5 + _type_name(x1), x1
+                )
             )
     x2 = v.get("name", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x2), x2
                 )
             )
     x3 = v.get("company", _MISSING)
@@ -351,7 +415,11 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x3) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/company", "type", None, _M4 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/company",
+                    "type",
+                    None,
+                    _M5 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("countryCode", _MISSING)
@@ -362,7 +430,8 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
                     (p if i < 0 else p + str(i)) + "/countryCode",
                     "type",
                     None,
-                    _M4 + _type_name(x4),
+                    _M5 + _type_name(x4),
+                    x4,
                 )
             )
     x5 = v.get("mobile", _MISSING)
@@ -370,7 +439,7 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x5) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/mobile", "type", None, _M4 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/mobile", "type", None, _M5 + _type_name(x5), x5
                 )
             )
     x6 = v.get("areaCode", _MISSING)
@@ -378,7 +447,11 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x6) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/areaCode", "type", None, _M4 + _type_name(x6)
+                    (p if i < 0 else p + str(i)) + "/areaCode",
+                    "type",
+                    None,
+                    _M5 + _type_name(x6),
+                    x6,
                 )
             )
     x7 = v.get("phone", _MISSING)
@@ -386,7 +459,7 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x7) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x7)
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M5 + _type_name(x7), x7
                 )
             )
 

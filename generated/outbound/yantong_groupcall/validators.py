@@ -16,32 +16,72 @@ from .._runtime.errors import Violation
 from .._runtime.validation import MISSING as _MISSING
 from .._runtime.validation import Context as Ctx
 from .._runtime.validation import escape as _escape
+from .._runtime.validation import show as _show
 from .._runtime.validation import type_name as _type_name
 
 _M0 = "expected object, got "
 _K1 = frozenset({"token"})
-_M2 = "unknown field "
-_M3 = "required field is missing"
-_M4 = "expected string, got "
-_M5 = "expected integer, got "
-_M6 = "expected array, got "
-_P7 = re.compile("^[0-9]+$")
-_M8 = "must be a string of digits"
-_M9 = "expected integer or string of digits, got "
-_K10 = frozenset({"token", "data"})
-_K11 = frozenset({"id"})
-_M12 = "expected string of digits, got "
-_K13 = frozenset({"id", "name"})
-_K14 = frozenset({"id", "batch_id", "data_list"})
-_K15 = frozenset({"name", "phone", "address", "state", "callback_url", "email"})
-_K16 = frozenset({"id", "type", "search_date", "call_result", "page", "page_size"})
-_E17 = frozenset({"1", "2"})
-_M18 = "must be one of '1', '2', got "
-_P19 = re.compile(
+_M2 = "member names must be strings, got "
+_M3 = "unknown field "
+_M4 = "required field is missing"
+_M5 = "expected string, got "
+_K6 = frozenset({"statusCode", "message", "info"})
+_M7 = "expected integer, got "
+_M8 = "expected object or string, got "
+_K9 = frozenset({"list"})
+_M10 = "expected array, got "
+_K11 = frozenset({"id", "name", "status", "start_time", "end_time"})
+_P12 = re.compile("^[0-9]+$")
+_M13 = "must be a string of digits"
+_M14 = "expected integer or string of digits, got "
+_K15 = frozenset({"token", "data"})
+_K16 = frozenset({"id"})
+_M17 = "expected string of digits, got "
+_K18 = frozenset({"info"})
+_K19 = frozenset({"id", "name"})
+_K20 = frozenset({"batch_id"})
+_K21 = frozenset({"id", "batch_id", "data_list"})
+_K22 = frozenset({"name", "phone", "address", "state", "callback_url", "email"})
+_K23 = frozenset({"successCount", "duplicateCount", "failCount"})
+_K24 = frozenset({"id", "type", "search_date", "call_result", "page", "page_size"})
+_E25 = frozenset({"1", "2"})
+_M26 = "must be one of '1', '2', got "
+_P27 = re.compile(
     "^(?:(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29|(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8])))$"
 )
-_M20 = "must be a real date as yyyy-MM-dd"
-_M21 = "expected string or null, got "
+_M28 = "must be a real date as yyyy-MM-dd"
+_K29 = frozenset({"page", "page_size", "total_page", "total_count", "info"})
+_K30 = frozenset(
+    {"name", "path", "address", "staff_id", "update_time", "call_result", "batch_name", "uniqueid"}
+)
+_K31 = frozenset({"call_result"})
+_K32 = frozenset(
+    {
+        "id",
+        "company_id",
+        "batch_id",
+        "name",
+        "phone",
+        "address",
+        "company_name",
+        "customer_type",
+        "sex",
+        "email",
+        "comment",
+        "call_out_status",
+        "call_result",
+        "groupcall_mark",
+        "forecast_mark",
+        "serve_type",
+        "serve_state",
+        "update_time",
+        "create_time",
+        "callback_url",
+        "state",
+        "is_push",
+    }
+)
+_M33 = "expected string or null, got "
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
@@ -49,25 +89,29 @@ def _check_ListTasksRequest_strict(v: Any, p: str, i: int, out: list[Violation],
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K1:
+    if not _K1.issuperset(v):
         for k in v:
-            if k not in _K1:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K1:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
 
@@ -76,14 +120,24 @@ def _check_ListTasksResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -91,22 +145,41 @@ def _check_ListTasksResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_ListTasksResponseInfo_tolerant(
-            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
-        )
+        if type(x3) is str:
+            pass
+        elif type(x3) is dict:
+            _check_ListTasksResponseInfo_tolerant(
+                x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+            )
+        else:
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M8 + _type_name(x3), x3
+                )
+            )
 
 
 def _check_ListTasksResponseInfo_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K9.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("list", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is list:
@@ -116,32 +189,40 @@ def _check_ListTasksResponseInfo_tolerant(
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/list", "type", None, _M6 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/list", "type", None, _M10 + _type_name(x1), x1
                 )
             )
 
 
 def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K11.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("id", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is int or (type(x1) is float and x1.is_integer()):
             pass
         elif type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13, x1))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M9 + _type_name(x1))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/id", "type", None, _M14 + _type_name(x1), x1
+                )
             )
     x2 = v.get("name", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x2), x2
                 )
             )
     x3 = v.get("status", _MISSING)
@@ -149,12 +230,18 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], 
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             pass
         elif type(x3) is str:
-            if _P7.fullmatch(x3) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/status", "type", None, _M8))
+            if _P12.fullmatch(x3) is None:
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/status", "type", None, _M13, x3)
+                )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/status", "type", None, _M9 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/status",
+                    "type",
+                    None,
+                    _M14 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("start_time", _MISSING)
@@ -162,7 +249,11 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], 
         if type(x4) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/start_time", "type", None, _M4 + _type_name(x4)
+                    (p if i < 0 else p + str(i)) + "/start_time",
+                    "type",
+                    None,
+                    _M5 + _type_name(x4),
+                    x4,
                 )
             )
     x5 = v.get("end_time", _MISSING)
@@ -170,7 +261,11 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], 
         if type(x5) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/end_time", "type", None, _M4 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/end_time",
+                    "type",
+                    None,
+                    _M5 + _type_name(x5),
+                    x5,
                 )
             )
 
@@ -179,30 +274,34 @@ def _check_GetTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], c
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_GetTaskRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
@@ -213,40 +312,54 @@ def _check_GetTaskRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K11:
+    if not _K16.issuperset(v):
         for k in v:
-            if k not in _K11:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K16:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
 
 
 def _check_GetTaskResponse_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -254,22 +367,41 @@ def _check_GetTaskResponse_tolerant(v: Any, p: str, i: int, out: list[Violation]
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_GetTaskResponseInfo_tolerant(
-            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
-        )
+        if type(x3) is str:
+            pass
+        elif type(x3) is dict:
+            _check_GetTaskResponseInfo_tolerant(
+                x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+            )
+        else:
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M8 + _type_name(x3), x3
+                )
+            )
 
 
 def _check_GetTaskResponseInfo_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K18.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("info", _MISSING)
     if x1 is not _MISSING:
         _check_GroupcallTask_tolerant(x1, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx)
@@ -279,30 +411,34 @@ def _check_AddBatchRequest_strict(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_AddBatchRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
@@ -313,36 +449,40 @@ def _check_AddBatchRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K13:
+    if not _K19.issuperset(v):
         for k in v:
-            if k not in _K13:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K19:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
     x2 = v.get("name", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/name", "required", None, _M4))
     else:
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x2)
                 )
             )
 
@@ -351,14 +491,24 @@ def _check_AddBatchResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -366,33 +516,58 @@ def _check_AddBatchResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_AddBatchResponseInfo_tolerant(
-            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
-        )
+        if type(x3) is str:
+            pass
+        elif type(x3) is dict:
+            _check_AddBatchResponseInfo_tolerant(
+                x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+            )
+        else:
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M8 + _type_name(x3), x3
+                )
+            )
 
 
 def _check_AddBatchResponseInfo_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K20.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("batch_id", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is int or (type(x1) is float and x1.is_integer()):
             pass
         elif type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M13, x1)
+                )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M9 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/batch_id",
+                    "type",
+                    None,
+                    _M14 + _type_name(x1),
+                    x1,
                 )
             )
 
@@ -403,30 +578,34 @@ def _check_ListBoundBatchIdsRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_ListBoundBatchIdsRequestData_strict(
             x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
@@ -439,27 +618,31 @@ def _check_ListBoundBatchIdsRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K11:
+    if not _K16.issuperset(v):
         for k in v:
-            if k not in _K11:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K16:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
 
 
@@ -467,14 +650,24 @@ def _check_ListBoundBatchIdsResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -482,22 +675,41 @@ def _check_ListBoundBatchIdsResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_ListBoundBatchIdsResponseInfo_tolerant(
-            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
-        )
+        if type(x3) is str:
+            pass
+        elif type(x3) is dict:
+            _check_ListBoundBatchIdsResponseInfo_tolerant(
+                x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+            )
+        else:
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M8 + _type_name(x3), x3
+                )
+            )
 
 
 def _check_ListBoundBatchIdsResponseInfo_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K9.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("list", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is list:
@@ -506,14 +718,14 @@ def _check_ListBoundBatchIdsResponseInfo_tolerant(
                 if type(x4) is int or (type(x4) is float and x4.is_integer()):
                     pass
                 elif type(x4) is str:
-                    if _P7.fullmatch(x4) is None:
-                        out.append(Violation(q2 + str(i3), "type", None, _M8))
+                    if _P12.fullmatch(x4) is None:
+                        out.append(Violation(q2 + str(i3), "type", None, _M13, x4))
                 else:
-                    out.append(Violation(q2 + str(i3), "type", None, _M9 + _type_name(x4)))
+                    out.append(Violation(q2 + str(i3), "type", None, _M14 + _type_name(x4), x4))
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/list", "type", None, _M6 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/list", "type", None, _M10 + _type_name(x1), x1
                 )
             )
 
@@ -522,30 +734,34 @@ def _check_StartTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation],
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_StartTaskRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
@@ -556,27 +772,31 @@ def _check_StartTaskRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K11:
+    if not _K16.issuperset(v):
         for k in v:
-            if k not in _K11:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K16:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
 
 
@@ -584,14 +804,24 @@ def _check_StartTaskResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -599,7 +829,11 @@ def _check_StartTaskResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
@@ -607,7 +841,7 @@ def _check_StartTaskResponse_tolerant(
         if type(x3) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M4 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M5 + _type_name(x3), x3
                 )
             )
 
@@ -616,30 +850,34 @@ def _check_StopTaskRequest_strict(v: Any, p: str, i: int, out: list[Violation], 
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_StopTaskRequestData_strict(x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx)
 
@@ -650,27 +888,31 @@ def _check_StopTaskRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K11:
+    if not _K16.issuperset(v):
         for k in v:
-            if k not in _K11:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K16:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
 
 
@@ -678,14 +920,24 @@ def _check_StopTaskResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -693,7 +945,11 @@ def _check_StopTaskResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
@@ -701,7 +957,7 @@ def _check_StopTaskResponse_tolerant(
         if type(x3) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M4 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M5 + _type_name(x3), x3
                 )
             )
 
@@ -710,30 +966,34 @@ def _check_UploadDataRequest_strict(v: Any, p: str, i: int, out: list[Violation]
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_UploadDataRequestData_strict(
             x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
@@ -746,44 +1006,50 @@ def _check_UploadDataRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K14:
+    if not _K21.issuperset(v):
         for k in v:
-            if k not in _K14:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K21:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
     x2 = v.get("batch_id", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "required", None, _M4))
     else:
         if type(x2) is str:
-            if _P7.fullmatch(x2) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M8))
+            if _P12.fullmatch(x2) is None:
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M13)
+                )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M12 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M17 + _type_name(x2)
                 )
             )
     x3 = v.get("data_list", _MISSING)
     if x3 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data_list", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data_list", "required", None, _M4))
     else:
         if type(x3) is list:
             if len(x3) < 1:
@@ -801,7 +1067,7 @@ def _check_UploadDataRequestData_strict(
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/data_list", "type", None, _M6 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/data_list", "type", None, _M10 + _type_name(x3)
                 )
             )
 
@@ -810,15 +1076,19 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K15:
+    if not _K22.issuperset(v):
         for k in v:
-            if k not in _K15:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K22:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("name", _MISSING)
@@ -826,17 +1096,17 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("phone", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/phone", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/phone", "required", None, _M4))
     else:
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M5 + _type_name(x2)
                 )
             )
     x3 = v.get("address", _MISSING)
@@ -844,7 +1114,7 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x3) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M4 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M5 + _type_name(x3)
                 )
             )
     x4 = v.get("state", _MISSING)
@@ -864,7 +1134,7 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/state", "type", None, _M4 + _type_name(x4)
+                    (p if i < 0 else p + str(i)) + "/state", "type", None, _M5 + _type_name(x4)
                 )
             )
     x6 = v.get("callback_url", _MISSING)
@@ -875,7 +1145,7 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
                     (p if i < 0 else p + str(i)) + "/callback_url",
                     "type",
                     None,
-                    _M4 + _type_name(x6),
+                    _M5 + _type_name(x6),
                 )
             )
     x7 = v.get("email", _MISSING)
@@ -883,7 +1153,7 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x7) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/email", "type", None, _M4 + _type_name(x7)
+                    (p if i < 0 else p + str(i)) + "/email", "type", None, _M5 + _type_name(x7)
                 )
             )
 
@@ -892,14 +1162,24 @@ def _check_UploadDataResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -907,30 +1187,51 @@ def _check_UploadDataResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_UploadDataResponseInfo_tolerant(
-            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
-        )
+        if type(x3) is str:
+            pass
+        elif type(x3) is dict:
+            _check_UploadDataResponseInfo_tolerant(
+                x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+            )
+        else:
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M8 + _type_name(x3), x3
+                )
+            )
 
 
 def _check_UploadDataResponseInfo_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K23.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("successCount", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is int or (type(x1) is float and x1.is_integer()):
             pass
         elif type(x1) is str:
-            if _P7.fullmatch(x1) is None:
+            if _P12.fullmatch(x1) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/successCount", "type", None, _M8)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/successCount", "type", None, _M13, x1
+                    )
                 )
         else:
             out.append(
@@ -938,7 +1239,8 @@ def _check_UploadDataResponseInfo_tolerant(
                     (p if i < 0 else p + str(i)) + "/successCount",
                     "type",
                     None,
-                    _M9 + _type_name(x1),
+                    _M14 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("duplicateCount", _MISSING)
@@ -946,9 +1248,11 @@ def _check_UploadDataResponseInfo_tolerant(
         if type(x2) is int or (type(x2) is float and x2.is_integer()):
             pass
         elif type(x2) is str:
-            if _P7.fullmatch(x2) is None:
+            if _P12.fullmatch(x2) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/duplicateCount", "type", None, _M8)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/duplicateCount", "type", None, _M13, x2
+                    )
                 )
         else:
             out.append(
@@ -956,7 +1260,8 @@ def _check_UploadDataResponseInfo_tolerant(
                     (p if i < 0 else p + str(i)) + "/duplicateCount",
                     "type",
                     None,
-                    _M9 + _type_name(x2),
+                    _M14 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("failCount", _MISSING)
@@ -964,14 +1269,18 @@ def _check_UploadDataResponseInfo_tolerant(
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             pass
         elif type(x3) is str:
-            if _P7.fullmatch(x3) is None:
+            if _P12.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/failCount", "type", None, _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/failCount", "type", None, _M13, x3)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/failCount", "type", None, _M9 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/failCount",
+                    "type",
+                    None,
+                    _M14 + _type_name(x3),
+                    x3,
                 )
             )
 
@@ -982,30 +1291,34 @@ def _check_ListCallRecordsRequest_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K10:
+    if not _K15.issuperset(v):
         for k in v:
-            if k not in _K10:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K15:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("token", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/token", "required", None, _M4))
     else:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/token", "type", None, _M5 + _type_name(x1)
                 )
             )
     x2 = v.get("data", _MISSING)
     if x2 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/data", "required", None, _M4))
     else:
         _check_ListCallRecordsRequestData_strict(
             x2, (p if i < 0 else p + str(i)) + "/data", -1, out, ctx
@@ -1018,47 +1331,53 @@ def _check_ListCallRecordsRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not v.keys() <= _K16:
+    if not _K24.issuperset(v):
         for k in v:
-            if k not in _K16:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
+                )
+            elif k not in _K24:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
                         "unknown_field",
                         None,
-                        _M2 + repr(k),
+                        _M3 + repr(k),
                     )
                 )
     x1 = v.get("id", _MISSING)
     if x1 is _MISSING:
-        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M3))
+        out.append(Violation((p if i < 0 else p + str(i)) + "/id", "required", None, _M4))
     else:
         if type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M12 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
             )
     x2 = v.get("type", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is str:
-            if x2 not in _E17:
+            if x2 not in _E25:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/type", "enum", None, _M18 + repr(x2))
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/type", "enum", None, _M26 + _show(x2)
+                    )
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/type", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/type", "type", None, _M5 + _type_name(x2)
                 )
             )
     x3 = v.get("search_date", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
-            if _P19.fullmatch(x3) is None:
+            if _P27.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/search_date", "format", None, _M20)
+                    Violation((p if i < 0 else p + str(i)) + "/search_date", "format", None, _M28)
                 )
         else:
             out.append(
@@ -1066,16 +1385,19 @@ def _check_ListCallRecordsRequestData_strict(
                     (p if i < 0 else p + str(i)) + "/search_date",
                     "type",
                     None,
-                    _M4 + _type_name(x3),
+                    _M5 + _type_name(x3),
                 )
             )
     x4 = v.get("call_result", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
-            if x4 not in _E17:
+            if x4 not in _E25:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/call_result", "enum", None, _M18 + repr(x4)
+                        (p if i < 0 else p + str(i)) + "/call_result",
+                        "enum",
+                        None,
+                        _M26 + _show(x4),
                     )
                 )
         else:
@@ -1084,31 +1406,31 @@ def _check_ListCallRecordsRequestData_strict(
                     (p if i < 0 else p + str(i)) + "/call_result",
                     "type",
                     None,
-                    _M4 + _type_name(x4),
+                    _M5 + _type_name(x4),
                 )
             )
     x5 = v.get("page", _MISSING)
     if x5 is not _MISSING:
         if type(x5) is str:
-            if _P7.fullmatch(x5) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M8))
+            if _P12.fullmatch(x5) is None:
+                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M13))
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M12 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M17 + _type_name(x5)
                 )
             )
     x6 = v.get("page_size", _MISSING)
     if x6 is not _MISSING:
         if type(x6) is str:
-            if _P7.fullmatch(x6) is None:
+            if _P12.fullmatch(x6) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M13)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M12 + _type_name(x6)
+                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M17 + _type_name(x6)
                 )
             )
 
@@ -1117,14 +1439,24 @@ def _check_ListCallRecordsResponse_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K6.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("statusCode", _MISSING)
     if x1 is not _MISSING:
         if not (type(x1) is int or (type(x1) is float and x1.is_integer())):
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/statusCode", "type", None, _M5 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/statusCode",
+                    "type",
+                    None,
+                    _M7 + _type_name(x1),
+                    x1,
                 )
             )
     x2 = v.get("message", _MISSING)
@@ -1132,33 +1464,54 @@ def _check_ListCallRecordsResponse_tolerant(
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/message", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/message",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("info", _MISSING)
     if x3 is not _MISSING:
-        _check_ListCallRecordsResponseInfo_tolerant(
-            x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
-        )
+        if type(x3) is str:
+            pass
+        elif type(x3) is dict:
+            _check_ListCallRecordsResponseInfo_tolerant(
+                x3, (p if i < 0 else p + str(i)) + "/info", -1, out, ctx
+            )
+        else:
+            out.append(
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M8 + _type_name(x3), x3
+                )
+            )
 
 
 def _check_ListCallRecordsResponseInfo_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K29.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("page", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is int or (type(x1) is float and x1.is_integer()):
             pass
         elif type(x1) is str:
-            if _P7.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M8))
+            if _P12.fullmatch(x1) is None:
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M13, x1)
+                )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M9 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M14 + _type_name(x1), x1
                 )
             )
     x2 = v.get("page_size", _MISSING)
@@ -1166,14 +1519,18 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         if type(x2) is int or (type(x2) is float and x2.is_integer()):
             pass
         elif type(x2) is str:
-            if _P7.fullmatch(x2) is None:
+            if _P12.fullmatch(x2) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M13, x2)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M9 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/page_size",
+                    "type",
+                    None,
+                    _M14 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("total_page", _MISSING)
@@ -1181,14 +1538,18 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         if type(x3) is int or (type(x3) is float and x3.is_integer()):
             pass
         elif type(x3) is str:
-            if _P7.fullmatch(x3) is None:
+            if _P12.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/total_page", "type", None, _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/total_page", "type", None, _M13, x3)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/total_page", "type", None, _M9 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/total_page",
+                    "type",
+                    None,
+                    _M14 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("total_count", _MISSING)
@@ -1196,9 +1557,9 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         if type(x4) is int or (type(x4) is float and x4.is_integer()):
             pass
         elif type(x4) is str:
-            if _P7.fullmatch(x4) is None:
+            if _P12.fullmatch(x4) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/total_count", "type", None, _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/total_count", "type", None, _M13, x4)
                 )
         else:
             out.append(
@@ -1206,7 +1567,8 @@ def _check_ListCallRecordsResponseInfo_tolerant(
                     (p if i < 0 else p + str(i)) + "/total_count",
                     "type",
                     None,
-                    _M9 + _type_name(x4),
+                    _M14 + _type_name(x4),
+                    x4,
                 )
             )
     x5 = v.get("info", _MISSING)
@@ -1218,21 +1580,27 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M6 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/info", "type", None, _M10 + _type_name(x5), x5
                 )
             )
 
 
 def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K30.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("name", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x1)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x1), x1
                 )
             )
     x2 = v.get("path", _MISSING)
@@ -1240,7 +1608,7 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/path", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/path", "type", None, _M5 + _type_name(x2), x2
                 )
             )
     x3 = v.get("address", _MISSING)
@@ -1248,7 +1616,11 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x3) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M4 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/address",
+                    "type",
+                    None,
+                    _M5 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("staff_id", _MISSING)
@@ -1256,12 +1628,18 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x4) is int or (type(x4) is float and x4.is_integer()):
             pass
         elif type(x4) is str:
-            if _P7.fullmatch(x4) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/staff_id", "type", None, _M8))
+            if _P12.fullmatch(x4) is None:
+                out.append(
+                    Violation((p if i < 0 else p + str(i)) + "/staff_id", "type", None, _M13, x4)
+                )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/staff_id", "type", None, _M9 + _type_name(x4)
+                    (p if i < 0 else p + str(i)) + "/staff_id",
+                    "type",
+                    None,
+                    _M14 + _type_name(x4),
+                    x4,
                 )
             )
     x5 = v.get("update_time", _MISSING)
@@ -1272,7 +1650,8 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
                     (p if i < 0 else p + str(i)) + "/update_time",
                     "type",
                     None,
-                    _M4 + _type_name(x5),
+                    _M5 + _type_name(x5),
+                    x5,
                 )
             )
     x6 = v.get("call_result", _MISSING)
@@ -1280,9 +1659,9 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x6) is int or (type(x6) is float and x6.is_integer()):
             pass
         elif type(x6) is str:
-            if _P7.fullmatch(x6) is None:
+            if _P12.fullmatch(x6) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/call_result", "type", None, _M8)
+                    Violation((p if i < 0 else p + str(i)) + "/call_result", "type", None, _M13, x6)
                 )
         else:
             out.append(
@@ -1290,7 +1669,8 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
                     (p if i < 0 else p + str(i)) + "/call_result",
                     "type",
                     None,
-                    _M9 + _type_name(x6),
+                    _M14 + _type_name(x6),
+                    x6,
                 )
             )
     x7 = v.get("batch_name", _MISSING)
@@ -1298,7 +1678,11 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x7) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/batch_name", "type", None, _M4 + _type_name(x7)
+                    (p if i < 0 else p + str(i)) + "/batch_name",
+                    "type",
+                    None,
+                    _M5 + _type_name(x7),
+                    x7,
                 )
             )
     x8 = v.get("uniqueid", _MISSING)
@@ -1306,7 +1690,11 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         if type(x8) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/uniqueid", "type", None, _M4 + _type_name(x8)
+                    (p if i < 0 else p + str(i)) + "/uniqueid",
+                    "type",
+                    None,
+                    _M5 + _type_name(x8),
+                    x8,
                 )
             )
 
@@ -1315,8 +1703,14 @@ def _check_CallResultCallback_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K31.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("call_result", _MISSING)
     if x1 is not _MISSING:
         _check_CallResultCallbackCallResult_tolerant(
@@ -1328,20 +1722,32 @@ def _check_CallResultCallbackCallResult_tolerant(
     v: Any, p: str, i: int, out: list[Violation], ctx: Ctx
 ) -> None:
     if type(v) is not dict:
-        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
+        out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
+    if not _K32.issuperset(v):
+        for k in v:
+            if not isinstance(k, str):
+                out.append(
+                    Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k), k)
+                )
     x1 = v.get("id", _MISSING)
     if x1 is not _MISSING:
         if type(x1) is not str:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M4 + _type_name(x1))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/id", "type", None, _M5 + _type_name(x1), x1
+                )
             )
     x2 = v.get("company_id", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/company_id", "type", None, _M4 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/company_id",
+                    "type",
+                    None,
+                    _M5 + _type_name(x2),
+                    x2,
                 )
             )
     x3 = v.get("batch_id", _MISSING)
@@ -1349,7 +1755,11 @@ def _check_CallResultCallbackCallResult_tolerant(
         if type(x3) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M4 + _type_name(x3)
+                    (p if i < 0 else p + str(i)) + "/batch_id",
+                    "type",
+                    None,
+                    _M5 + _type_name(x3),
+                    x3,
                 )
             )
     x4 = v.get("name", _MISSING)
@@ -1357,7 +1767,7 @@ def _check_CallResultCallbackCallResult_tolerant(
         if type(x4) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M4 + _type_name(x4)
+                    (p if i < 0 else p + str(i)) + "/name", "type", None, _M5 + _type_name(x4), x4
                 )
             )
     x5 = v.get("phone", _MISSING)
@@ -1365,7 +1775,7 @@ def _check_CallResultCallbackCallResult_tolerant(
         if type(x5) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M4 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/phone", "type", None, _M5 + _type_name(x5), x5
                 )
             )
     x6 = v.get("address", _MISSING)
@@ -1373,7 +1783,11 @@ def _check_CallResultCallbackCallResult_tolerant(
         if type(x6) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/address", "type", None, _M4 + _type_name(x6)
+                    (p if i < 0 else p + str(i)) + "/address",
+                    "type",
+                    None,
+                    _M5 + _type_name(x6),
+                    x6,
                 )
             )
     x7 = v.get("company_name", _MISSING)
@@ -1384,7 +1798,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/company_name",
                     "type",
                     None,
-                    _M4 + _type_name(x7),
+                    _M5 + _type_name(x7),
+                    x7,
                 )
             )
     x8 = v.get("customer_type", _MISSING)
@@ -1395,21 +1810,28 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/customer_type",
                     "type",
                     None,
-                    _M4 + _type_name(x8),
+                    _M5 + _type_name(x8),
+                    x8,
                 )
             )
     x9 = v.get("sex", _MISSING)
     if x9 is not _MISSING:
         if type(x9) is not str:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/sex", "type", None, _M4 + _type_name(x9))
+                Violation(
+                    (p if i < 0 else p + str(i)) + "/sex", "type", None, _M5 + _type_name(x9), x9
+                )
             )
     x10 = v.get("email", _MISSING)
     if x10 is not _MISSING:
         if type(x10) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/email", "type", None, _M4 + _type_name(x10)
+                    (p if i < 0 else p + str(i)) + "/email",
+                    "type",
+                    None,
+                    _M5 + _type_name(x10),
+                    x10,
                 )
             )
     x11 = v.get("comment", _MISSING)
@@ -1417,7 +1839,11 @@ def _check_CallResultCallbackCallResult_tolerant(
         if x11 is not None and type(x11) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/comment", "type", None, _M21 + _type_name(x11)
+                    (p if i < 0 else p + str(i)) + "/comment",
+                    "type",
+                    None,
+                    _M33 + _type_name(x11),
+                    x11,
                 )
             )
     x12 = v.get("call_out_status", _MISSING)
@@ -1428,7 +1854,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/call_out_status",
                     "type",
                     None,
-                    _M4 + _type_name(x12),
+                    _M5 + _type_name(x12),
+                    x12,
                 )
             )
     x13 = v.get("call_result", _MISSING)
@@ -1439,7 +1866,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/call_result",
                     "type",
                     None,
-                    _M4 + _type_name(x13),
+                    _M5 + _type_name(x13),
+                    x13,
                 )
             )
     x14 = v.get("groupcall_mark", _MISSING)
@@ -1450,7 +1878,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/groupcall_mark",
                     "type",
                     None,
-                    _M4 + _type_name(x14),
+                    _M5 + _type_name(x14),
+                    x14,
                 )
             )
     x15 = v.get("forecast_mark", _MISSING)
@@ -1461,7 +1890,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/forecast_mark",
                     "type",
                     None,
-                    _M4 + _type_name(x15),
+                    _M5 + _type_name(x15),
+                    x15,
                 )
             )
     x16 = v.get("serve_type", _MISSING)
@@ -1472,7 +1902,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/serve_type",
                     "type",
                     None,
-                    _M4 + _type_name(x16),
+                    _M5 + _type_name(x16),
+                    x16,
                 )
             )
     x17 = v.get("serve_state", _MISSING)
@@ -1483,7 +1914,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/serve_state",
                     "type",
                     None,
-                    _M4 + _type_name(x17),
+                    _M5 + _type_name(x17),
+                    x17,
                 )
             )
     x18 = v.get("update_time", _MISSING)
@@ -1494,7 +1926,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/update_time",
                     "type",
                     None,
-                    _M4 + _type_name(x18),
+                    _M5 + _type_name(x18),
+                    x18,
                 )
             )
     x19 = v.get("create_time", _MISSING)
@@ -1505,7 +1938,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/create_time",
                     "type",
                     None,
-                    _M4 + _type_name(x19),
+                    _M5 + _type_name(x19),
+                    x19,
                 )
             )
     x20 = v.get("callback_url", _MISSING)
@@ -1516,7 +1950,8 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/callback_url",
                     "type",
                     None,
-                    _M21 + _type_name(x20),
+                    _M33 + _type_name(x20),
+                    x20,
                 )
             )
     x21 = v.get("state", _MISSING)
@@ -1524,7 +1959,11 @@ def _check_CallResultCallbackCallResult_tolerant(
         if x21 is not None and type(x21) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/state", "type", None, _M21 + _type_name(x21)
+                    (p if i < 0 else p + str(i)) + "/state",
+                    "type",
+                    None,
+                    _M33 + _type_name(x21),
+                    x21,
                 )
             )
     x22 = v.get("is_push", _MISSING)
@@ -1532,7 +1971,11 @@ def _check_CallResultCallbackCallResult_tolerant(
         if type(x22) is not str:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/is_push", "type", None, _M4 + _type_name(x22)
+                    (p if i < 0 else p + str(i)) + "/is_push",
+                    "type",
+                    None,
+                    _M5 + _type_name(x22),
+                    x22,
                 )
             )
 
