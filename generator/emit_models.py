@@ -145,7 +145,7 @@ class Reader:
             branches.append((f"type({var}) is list", body))
         fallback = self.scalar(var, kinds)
         if not kinds and len(branches) == 1 and len(branches[0][1]) == 1:
-            (cond, (line,)) = branches[0]
+            cond, (line,) = branches[0]
             if line.startswith(f"{var} = "):  # one assignment: a conditional expression
                 self.emit(f"{line} if {cond} else None")
                 return
@@ -192,7 +192,9 @@ class Reader:
         if items.types in (("object",), ("object", "null"), ("null", "object")) and items.object:
             build = f"{items.object.name}.from_wire({item})"
             if items.nullable:  # a null stays, what cannot be held reads None: indices kept
-                self.emit(f"{var} = [{build} if type({item}) is dict else None for {item} in {var}]")
+                self.emit(
+                    f"{var} = [{build} if type({item}) is dict else None for {item} in {var}]"
+                )
             else:
                 self.emit(f"{var} = [{build} for {item} in {var} if type({item}) is dict]")
             return
@@ -412,7 +414,7 @@ def operation_view(service: Service, op: Operation) -> OperationView:
         response_validator=entry_name(op.id, "response"),
         path_validator=entry_name(op.id, "path") if op.path_params else None,
         guard_fields=op.guard.unless_any_of if op.guard else (),
-        guard_text=", ".join(" with ".join(g) for g in op.guard.unless_any_of) if op.guard else "",
+        guard_text=op.guard.text if op.guard else "",
         guard_confirm=op.guard.confirm if op.guard else None,
         batch=batch,
         batch_size=size,

@@ -305,7 +305,8 @@ class _Builder:
         out["x-creates"] = op.creates
         if op.guard is not None:
             out["x-guard"] = {
-                "unless_any_of": list(op.guard.unless_any_of),
+                # as the spec writes it: a name, or a list of names given together
+                "unless_any_of": [g[0] if len(g) == 1 else list(g) for g in op.guard.unless_any_of],
                 "confirm": op.guard.confirm,
                 **({"note": op.guard.note} if op.guard.note is not None else {}),
             }
@@ -327,7 +328,7 @@ class _Builder:
             if lim.operation == op.id:
                 parts.append(_limit_sentence(lim))
         if op.guard is not None:
-            names = ", ".join(op.guard.unless_any_of)
+            names = op.guard.text
             parts.append(
                 f"A call naming none of {names} is refused by the generated client unless "
                 f"{op.guard.confirm}=True (x-guard)."

@@ -160,6 +160,11 @@ class Guard:
     confirm: str
     note: str | None
 
+    @property
+    def text(self) -> str:
+        """The groups for a message: `sessionId, called, recycleTime with recycleType`."""
+        return ", ".join(" with ".join(group) for group in self.unless_any_of)
+
 
 @dataclass(frozen=True)
 class ExpectedViolation:

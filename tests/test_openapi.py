@@ -429,6 +429,14 @@ def test_limits_and_guard_are_extensions_and_words() -> None:
     assert "A maximum of 20 numbers" in add["description"]
     delete = op_by_id(doc, "delete_call_data")
     assert delete["x-guard"]["confirm"] == "confirm_delete_all"
+    # a group (recycleTime counts only with recycleType) stays a list, as the spec writes it
+    assert delete["x-guard"]["unless_any_of"] == [
+        "sessionId",
+        "called",
+        "customField",
+        ["recycleTime", "recycleType"],
+    ]
+    assert "recycleTime with recycleType" in delete["description"]
     assert "confirm_delete_all=True" in delete["description"]
 
 
