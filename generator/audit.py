@@ -81,7 +81,6 @@ ASPECT_WORDS = {
         "list",
     ),
     "required": ("required", "required_if", "mandatory", "optional", "必填", "必须", "必选"),
-    "route": ("route", "path", "query", "url", "请求地址"),
 }
 
 
@@ -486,7 +485,10 @@ class Audit:
     def compare_route(self, route: Route, op: Owner) -> None:
         if self.same_route(route, op):
             return
-        note = self.note_for(None, op, ASPECT_WORDS["route"])
+        # a note excuses a route only when it names the very route the page shows: an operation's
+        # notes say "path" or "route" about many things (path parameters, base URLs)
+        shown = tuple(value for _, value in route.query) or (route.path,)
+        note = self.note_for(None, op, shown)
         key = (
             "method"
             if route.method not in (None, op.node.get("method"))
