@@ -95,9 +95,7 @@ class _Loader(yaml.SafeLoader):
 # libyaml accepts what PyYAML refuses here: tabs in more places, `|#` (a comment with no space
 # after a block scalar header), a few characters the YAML spec excludes. A text with any of
 # these is read by the pure-Python parser alone.
-_LIBYAML_DIFFERS = re.compile(
-    r"\t|[|>][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern
-)
+_LIBYAML_DIFFERS = re.compile(r"\t|[|>][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
 
 
 class _Unlike(Exception):

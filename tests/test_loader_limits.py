@@ -23,9 +23,7 @@ needs_libyaml = pytest.mark.skipif(
 )
 
 
-def load_both(
-    raw: bytes, monkeypatch: pytest.MonkeyPatch
-) -> tuple[object, object]:
+def load_both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     """(document or errors) with libyaml's events, then with the pure-Python parser."""
 
     def one() -> object:
@@ -94,8 +92,8 @@ TRICKY = [
     b"--- 1\n--- 2\n",
     b"",
     b"# only\n",
-    b"a: \"\\ud800\"\n",
-    "名前: 値\n説明: \"引用\"\nx: 😀 emoji\n".encode(),
+    b'a: "\\ud800"\n',
+    '名前: 値\n説明: "引用"\nx: 😀 emoji\n'.encode(),
     "\ufeffa: 1\n".encode(),
     b"a: 1\r\nb:\r\n  - 2\r\n",
     b"a: \x85b\n",
