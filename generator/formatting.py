@@ -24,6 +24,7 @@ already in black's style costs one pass.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import os
 import re
@@ -33,10 +34,16 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any
 
-import black
+from _black_version import version as BLACK_VERSION  # black's own; importing black costs more
 
-BLACK_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
+if TYPE_CHECKING:
+    import black
+
+# black's mode, by name: black itself is imported only when something is to be formatted
+LINE_LENGTH = 100
+TARGET_VERSIONS = ("PY311",)
 
 PIECE_SIZE = 8 * 1024  # characters; small enough to keep memory flat, big enough to be cheap
 PARALLEL_FROM = 64 * 1024  # characters to format in all; less is not worth starting workers
@@ -47,18 +54,23 @@ _START = re.compile(r"(?:async def |def |class |@)")
 _CLASS_HEADER = re.compile(r"class [A-Za-z_][A-Za-z0-9_]*(?:\(.*\))?:\s*(?:#.*)?")
 
 
-def formatter_key() -> str:
-    """What the formatted bytes depend on besides the source: black's version and mode.
+@functools.cache
+def black_mode() -> black.Mode:
+    import black
 
-    Fields are listed sorted (the mode holds sets, whose order follows the hash seed).
-    """
-    parts = [f"black {black.__version__}"]
-    for f in dataclasses.fields(BLACK_MODE):
-        value = getattr(BLACK_MODE, f.name)
-        if isinstance(value, (set, frozenset)):
-            value = sorted(str(v) for v in value)
-        parts.append(f"{f.name}={value}")
-    return ", ".join(parts)
+    return black.Mode(
+        line_length=LINE_LENGTH,
+        target_versions={black.TargetVersion[v] for v in TARGET_VERSIONS},
+    )
+
+
+def formatter_key() -> str:
+    """What the formatted bytes depend on besides the source: black's exact version and the
+    options we give it (its other options change only with its version)."""
+    return (
+        f"black {BLACK_VERSION}, line_length={LINE_LENGTH}, "
+        f"target_versions={','.join(sorted(TARGET_VERSIONS))}"
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,10 +135,12 @@ def _boundaries(lines: list[str]) -> Iterator[tuple[int, bool]]:
         blank_before = False
 
 
-def _format_piece(piece: Piece) -> str:
+def _format_piece(piece: Piece, mode: Any) -> str:
+    import black
+
     if not piece.member:
-        return black.format_str(piece.text, mode=BLACK_MODE)
-    out = black.format_str(_DUMMY + piece.text, mode=BLACK_MODE)
+        return black.format_str(piece.text, mode=mode)
+    out = black.format_str(_DUMMY + piece.text, mode=mode)
     if not out.startswith(_DUMMY):
         raise black.InvalidInput("a class member piece lost its class")
     return out[len(_DUMMY) :]
@@ -204,15 +218,19 @@ def _format_files(sources: dict[str, str], jobs: int | None) -> dict[str, str]:
 
 
 def _format_or_error(piece: Piece) -> str | BaseException:
+    import black
+
     try:
-        return _format_piece(piece)
+        return _format_piece(piece, black_mode())
     except black.InvalidInput as exc:
         return _Unsplittable(str(exc))
 
 
 def _format_whole(source: str, name: str) -> str:
+    import black
+
     try:
-        return black.format_str(source, mode=BLACK_MODE)
+        return black.format_str(source, mode=black_mode())
     except black.InvalidInput as exc:
         raise InvalidPython(name, str(exc)) from exc
 

@@ -18,14 +18,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import black
 import jinja2
 
 from . import __version__, emit_models, emit_schema, emit_validators, formatting
 from .ir import Service
 from .resources import templates_dir
 
-BLACK_MODE = formatting.BLACK_MODE
 MANIFEST = ".callgen-manifest.json"
 PACKAGE = "outbound"
 
@@ -199,7 +197,7 @@ def render(
     files.update(_format(python, previous, jobs))
     manifest = {
         "generator": f"callgen {__version__}",
-        "black": black.__version__,
+        "black": formatting.BLACK_VERSION,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
         # what lets a later generate or check skip black for a file (see _formatted_before)
         "formatter": formatting.formatter_key(),

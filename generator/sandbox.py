@@ -19,8 +19,14 @@ _counter = itertools.count()
 
 
 @contextmanager
-def imported(files: dict[str, bytes], package: str = "outbound") -> Iterator[ModuleType]:
-    """Yield the rendered package (its service subpackages importable as attributes)."""
+def imported(
+    files: dict[str, bytes], package: str = "outbound", *, run_inits: bool = True
+) -> Iterator[ModuleType]:
+    """Yield the rendered package (its service subpackages importable as attributes).
+
+    With `run_inits=False` no package `__init__` runs: only `validators_module` is meant to be
+    used then, and it imports a service's validators without its clients, models and httpx.
+    """
     name = f"_callgen_sandbox_{next(_counter)}"
     with tempfile.TemporaryDirectory(prefix="callgen-") as tmp:
         root = Path(tmp)
@@ -36,7 +42,10 @@ def imported(files: dict[str, bytes], package: str = "outbound") -> Iterator[Mod
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
+            if run_inits:
+                spec.loader.exec_module(module)
+            else:
+                module._callgen_without_inits = True  # type: ignore[attr-defined]
             yield module
         finally:
             for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
@@ -45,3 +54,19 @@ def imported(files: dict[str, bytes], package: str = "outbound") -> Iterator[Mod
 
 def service_module(package: ModuleType, service: str) -> ModuleType:
     return importlib.import_module(f"{package.__name__}.{service}")
+
+
+def validators_module(package: ModuleType, service: str) -> ModuleType:
+    """The validators module of a service; in a package opened without running its `__init__`
+    files, the packages on the way are registered without running theirs either."""
+    if getattr(package, "_callgen_without_inits", False):
+        root = Path(package.__path__[0])
+        for sub in ("_runtime", service):
+            name = f"{package.__name__}.{sub}"
+            if name not in sys.modules:
+                spec = importlib.util.spec_from_file_location(
+                    name, root / sub / "__init__.py", submodule_search_locations=[str(root / sub)]
+                )
+                assert spec is not None
+                sys.modules[name] = importlib.util.module_from_spec(spec)
+    return importlib.import_module(f"{package.__name__}.{service}.validators")

@@ -27,7 +27,7 @@ GENERATED = ROOT / "generated"
 
 def whole(source: str) -> str:
     """The oracle: black on the whole file, as the generator did before formatting in pieces."""
-    return black.format_str(source, mode=formatting.BLACK_MODE)
+    return black.format_str(source, mode=formatting.black_mode())
 
 
 @pytest.fixture
@@ -204,8 +204,11 @@ def test_generation_is_identical_serial_and_parallel_under_any_hash_seed(
 
 def test_the_formatter_key_names_blacks_version_and_mode() -> None:
     key = formatting.formatter_key()
+    assert formatting.BLACK_VERSION == black.__version__
     assert key.startswith(f"black {black.__version__}, ")
     assert "line_length=100" in key and "PY311" in key
+    mode = formatting.black_mode()
+    assert mode.line_length == 100 and mode.target_versions == {black.TargetVersion.PY311}
 
 
 # -- the manifest: what may skip black, and every fallback --------------------------------------
@@ -333,7 +336,7 @@ def test_another_black_formats_everything(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A tree written by another black version is compared after formatting every file."""
-    monkeypatch.setattr(black, "__version__", "99.1.0")
+    monkeypatch.setattr(formatting, "BLACK_VERSION", "99.1.0")
     code, err = check(capsys, tree)
     assert code == 1, err  # the manifest names the black that wrote it
     assert sorted(black_calls) == python_files()
@@ -343,12 +346,12 @@ def test_another_black_formats_everything(
 def test_another_black_mode_formats_everything(
     tree: Path, black_calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(
-        formatting,
-        "BLACK_MODE",
-        black.Mode(line_length=88, target_versions={black.TargetVersion.PY311}),
-    )
-    files = generate.render(load_specs(SPECS), previous=tree, jobs=1)
+    monkeypatch.setattr(formatting, "LINE_LENGTH", 88)
+    formatting.black_mode.cache_clear()
+    try:
+        files = generate.render(load_specs(SPECS), previous=tree, jobs=1)
+    finally:
+        formatting.black_mode.cache_clear()
     assert sorted(black_calls) == python_files()
     assert files["outbound/_runtime/http.py"] != (tree / "outbound/_runtime/http.py").read_bytes()
 
