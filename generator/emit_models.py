@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import pointers
 from .emit_validators import entry_name
 from .ir import ObjectType, Operation, Property, Schema, Service
+from .literals import literal
 
 _SCALARS = {
     "string": "str",
@@ -121,15 +122,15 @@ def field_view(p: Property) -> FieldView:
     if optional:
         ann = _or_none(ann)
     value = f"self.{p.py_name}"
-    raw = f"d[{p.name!r}]"
+    raw = f"d[{literal(p.name)}]"
     wire = to_wire(value, s)
     py = from_wire(raw, s)
     if s.nullable and wire != value:
         wire = f"None if {value} is None else {wire}"
     if py != raw and (optional or s.nullable):
-        py = f"None if d.get({p.name!r}) is None else {py}"
+        py = f"None if d.get({literal(p.name)}) is None else {py}"
     elif optional:
-        py = f"d.get({p.name!r})"
+        py = f"d.get({literal(p.name)})"
     rules = []
     if p.required:
         rules.append("Required.")
@@ -281,13 +282,13 @@ def client_context(service: Service) -> dict[str, object]:
     auth = service.auth
     if auth.scheme == "body_token":
         params = [("token", "str")]
-        expr = f"_http.BodyTokenAuth(token, pointer={auth.body_field or '/token'!r})"
+        expr = f"_http.BodyTokenAuth(token, pointer={literal(auth.body_field or '/token')})"
         doc = f"The token travels inside the JSON body at {auth.body_field or '/token'}."
     elif auth.scheme == "huawei_auth_v2":
         params = [("access_key", "str"), ("secret_key", "str")]
         expr = (
             "_http.HuaweiAuthV2Auth(HuaweiAuthV2Signer(access_key, secret_key), "
-            f"header={auth.header or 'Authorization'!r})"
+            f"header={literal(auth.header or 'Authorization')})"
         )
         doc = "Requests are signed with the AK/SK auth-v2 scheme (see HuaweiAuthV2Signer)."
     elif auth.scheme == "rsa_sha256_headers":

@@ -22,6 +22,7 @@ import jinja2
 
 from . import __version__, emit_models, emit_schema, emit_validators, formatting
 from .ir import Service
+from .literals import literal
 from .resources import templates_dir
 
 MANIFEST = ".callgen-manifest.json"
@@ -62,7 +63,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["py"] = repr
+    env.filters["py"] = literal  # black's quotes: less for black to do
     env.filters["doc"] = docstring
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
