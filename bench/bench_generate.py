@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
 TEMPLATE = SPECS / "yantong_groupcall.yaml"
 PEER_SERVICE = "huawei_isales"
+CALLGEN_TREE = ROOT  # whose `python -m generator` runs (--tree)
 
 TARGET_GROWTH = 20.0  # generate(1000) / generate(50)
 TARGET_CHECK = 0.1  # no-op check / generate, at every N
@@ -106,8 +107,8 @@ def bench_sizes(sizes: list[int], work: Path) -> dict[int, tuple[Run, Run, int]]
         specs.mkdir()
         (specs / "synthetic.yaml").write_text(synthetic_spec(n), "utf-8")
         out = work / f"out{n}"
-        gen = measured(callgen("generate", "--specs", str(specs), "--out", str(out)), ROOT)
-        chk = measured(callgen("check", "--specs", str(specs), "--out", str(out)), ROOT)
+        gen = measured(callgen("generate", "--specs", str(specs), "--out", str(out)), CALLGEN_TREE)
+        chk = measured(callgen("check", "--specs", str(specs), "--out", str(out)), CALLGEN_TREE)
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         print(
             f"  N={n}: generate {gen.cpu:.1f} s CPU ({gen.wall:.1f} s wall, {gen.rss_mb:.0f} MB), "
@@ -189,7 +190,9 @@ def bench_peer(work: Path) -> tuple[Run, Run]:
     specs = work / "peer_specs"
     specs.mkdir()
     shutil.copy(SPECS / f"{PEER_SERVICE}.yaml", specs)
-    ours = measured(callgen("generate", "--specs", str(specs), "--out", str(work / "ours")), ROOT)
+    ours = measured(
+        callgen("generate", "--specs", str(specs), "--out", str(work / "ours")), CALLGEN_TREE
+    )
     theirs = measured(
         [
             peer,
@@ -217,7 +220,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N = 10, 50, 100 instead")
     parser.add_argument("--sizes", type=int, nargs="+", help="operation counts to run")
     parser.add_argument("--no-peer", action="store_true", help="skip openapi-python-client")
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="run the callgen of another checkout (e.g. an older commit, for before/after)",
+    )
     args = parser.parse_args()
+    if args.tree:
+        global CALLGEN_TREE
+        CALLGEN_TREE = args.tree.resolve()
     sizes = args.sizes or ([10, 50, 100] if args.quick else [50, 200, 1000])
     print(f"callgen generate / check, synthetic specs, cores: {os.cpu_count()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="callgen-bench-") as tmp:
