@@ -381,3 +381,26 @@ def test_generate_into_its_own_output_formats_only_what_changed(
     assert black_calls and all(n.startswith("outbound/quanshi_event/") for n in black_calls)
     # and the result is what a generation from nothing gives
     assert generate.read_tree(tree) == generate.render(load_specs(specs), jobs=1)
+
+
+# -- literals in black's style ----------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(list("ab'\"\\\n\t é😀\x00")), max_size=12),
+        st.lists(st.text(alphabet="a'\"", max_size=3), max_size=3),
+        st.tuples(st.text(alphabet="a'\"", max_size=3)),
+        st.dictionaries(st.text(alphabet="a'\"", max_size=3), st.integers(), max_size=2),
+    )
+)
+def test_literals_are_what_black_writes(value: object) -> None:
+    """black (the oracle) leaves `x = literal(value)` as it is, and the literal means value."""
+    from generator.literals import literal
+
+    text = literal(value)
+    assert eval(text) == value  # our own literal of a plain value
+    source = f"x = {text}\n"
+    if len(source) <= 90:  # short enough that black has no reason to split it
+        assert black.format_str(source, mode=formatting.black_mode()) == source
