@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
+import multiprocessing
 import os
 import re
 import threading
@@ -33,7 +34,6 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
 from _black_version import version as BLACK_VERSION  # black's own; importing black costs more
@@ -79,9 +79,9 @@ class Piece:
     member: bool  # formatted inside `class _:`, joined with one blank line (else two)
 
 
-def split(source: str) -> list[Piece]:
+def split(source: str, *, members: bool = True) -> list[Piece]:
     """The pieces of `source` in order, each of about PIECE_SIZE characters; the whole source
-    as one piece when it has no safe boundary."""
+    as one piece when it has no safe boundary. `members=False`: top-level pieces only."""
     if "fmt:" in source or "\r" in source:
         return [Piece(source, False)]
     lines = source.splitlines(keepends=True)
@@ -91,6 +91,8 @@ def split(source: str) -> list[Piece]:
     pieces: list[Piece] = []
     start, member = 0, False
     for i, is_member in _boundaries(lines):
+        if is_member and not members:
+            continue
         # the members of a class end where the class does: a top-level boundary always cuts
         if offsets[i] - offsets[start] < PIECE_SIZE and not (member and not is_member):
             continue
@@ -153,10 +155,12 @@ def _format_piece(piece: Piece, mode: Any) -> str:
 
 
 def _join(pieces: list[Piece], formatted: list[str]) -> str:
-    out = formatted[0]
+    """The formatted pieces, with black's blank lines between them: two, one in a class."""
+    out = [formatted[0]]
     for piece, text in zip(pieces[1:], formatted[1:], strict=True):
-        out += ("\n" if piece.member else "\n\n") + text
-    return out
+        out.append("\n" if piece.member else "\n\n")
+        out.append(text)
+    return "".join(out)
 
 
 class _Unsplittable(Exception):
@@ -202,7 +206,7 @@ def _format_files(sources: dict[str, str], jobs: int | None) -> dict[str, str]:
     parallel = jobs > 1 and len(work) > 1 and total >= PARALLEL_FROM and _may_fork()
     with _collector_paused():
         if parallel:
-            with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 pieces = [split_sources[name][i] for name, i in work]
                 chunk = max(1, len(pieces) // (jobs * 8))
                 results = list(pool.map(_format_or_error, pieces, chunksize=chunk))
@@ -216,7 +220,7 @@ def _format_files(sources: dict[str, str], jobs: int | None) -> dict[str, str]:
             pieces = split_sources[name]
             if any(isinstance(r, BaseException) for r in formatted):
                 # a boundary that was not one, or a generator bug: black on the whole file
-                # says which (and raises black.InvalidInput for the bug)
+                # says which (and InvalidPython is raised for the bug)
                 out[name] = _format_whole(sources[name], name)
             else:
                 out[name] = _join(pieces, formatted)  # type: ignore[arg-type]
@@ -250,21 +254,15 @@ def usable_cores() -> int:
 
 def _may_fork() -> bool:
     """Forking a process that runs other threads can deadlock the child on a held lock."""
-    return threading.active_count() == 1 and "fork" in _start_methods()
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Keep the cyclic collector off what exists already (the IR, templates, black itself).
+    """Keep the cyclic collector off what exists already (the IR, the renders, black itself).
 
-    Collections still run, for black's own garbage, but no longer walk the whole heap each
-    time: that walk made formatting cost more per line as the output grew.
+    Collections still run, for black's own garbage, but no longer walk everything else each
+    time (forked workers inherit the frozen heap, untouched).
     """
     gc.freeze()
     try:

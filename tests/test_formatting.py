@@ -404,3 +404,38 @@ def test_literals_are_what_black_writes(value: object) -> None:
     source = f"x = {text}\n"
     if len(source) <= 90:  # short enough that black has no reason to split it
         assert black.format_str(source, mode=formatting.black_mode()) == source
+
+
+# -- importing the validators in pieces (check's memory) ---------------------------------------
+
+
+def test_validators_run_in_pieces_are_the_module_imported_whole() -> None:
+    from generator.sandbox import imported, service_module, validators_module
+
+    services = load_specs(SPECS)
+    files = generate.render(services)
+    with imported(files) as whole_package, imported(files, run_inits=False) as lazy_package:
+        for service in services:
+            whole = service_module(whole_package, f"{service.name}.validators")
+            lazy = validators_module(lazy_package, service.name)
+            source = files[f"outbound/{service.name}/validators.py"].decode("utf-8")
+            assert len(formatting.split(source, members=False)) > 1  # really in pieces
+            assert sorted(vars(lazy)) == sorted(vars(whole))
+            for name, value in vars(whole).items():
+                if callable(value) and hasattr(value, "__code__"):
+                    mine = vars(lazy)[name].__code__
+                    assert mine.co_firstlineno == value.__code__.co_firstlineno, name
+                    # (the bytecode may differ: CPython calls a function of a module imported
+                    # in the same compilation unit with LOAD_ATTR rather than LOAD_METHOD)
+                    assert mine.co_consts == value.__code__.co_consts, name
+                    assert mine.co_names == value.__code__.co_names, name
+            for op in service.operations:
+                for ex in op.examples:
+                    got = lazy.validate_request(op.id, ex.body) if ex.kind == "request" else []
+                    want = whole.validate_request(op.id, ex.body) if ex.kind == "request" else []
+                    assert [str(v) for v in got] == [str(v) for v in want]
+        # the clients, models and httpx were never imported for the lazy package
+        assert not any(
+            m.startswith(lazy_package.__name__) and m.endswith((".client", ".models", ".http"))
+            for m in sys.modules
+        )
