@@ -7,7 +7,6 @@ name from a temporary folder; the installed `outbound`, if any, is left alone.
 from __future__ import annotations
 import __future__
 
-import ast
 import importlib.util
 import itertools
 import sys
@@ -94,9 +93,9 @@ def _exec_in_pieces(name: str, path: Path) -> ModuleType:
         for piece in formatting.split(source, members=False):
             start = source.index(piece.text, at)  # pieces lose the blank lines between them
             line += source.count("\n", at, start)
-            tree = ast.parse(piece.text, str(path))
-            ast.increment_lineno(tree, line)
-            codes.append(compile(tree, str(path), "exec", flags=flags, dont_inherit=True))
+            # blank lines in front keep the line numbers (cheaper than moving an AST)
+            text = "\n" * line + piece.text
+            codes.append(compile(text, str(path), "exec", flags=flags, dont_inherit=True))
             at = start
     except SyntaxError:
         return importlib.import_module(name)

@@ -170,11 +170,22 @@ def test_shipped_output_in_tiny_pieces_equals_black_on_whole_files(
         assert text.encode("utf-8") == (GENERATED / name).read_bytes(), name
 
 
-def test_parallel_equals_serial(unformatted: dict[str, str]) -> None:
-    if not formatting._may_fork():
-        pytest.skip("other threads run in this process: formatting stays serial")
-    formatting._recent.clear()
-    parallel = formatting.format_files(unformatted, jobs=2)
+def test_parallel_equals_serial(unformatted: dict[str, str], tmp_path: Path) -> None:
+    """In a process of its own: the test process may run threads, and then nothing forks."""
+    sources = tmp_path / "sources.json"
+    sources.write_text(json.dumps(unformatted), "utf-8")
+    script = (
+        "import json, sys\n"
+        "from generator import formatting\n"
+        "assert formatting._may_fork()\n"
+        "sources = json.loads(open(sys.argv[1], encoding='utf-8').read())\n"
+        "formatting.PIECE_SIZE = 1024\n"
+        "out = formatting.format_files(sources, jobs=2)\n"
+        "open(sys.argv[2], 'w', encoding='utf-8').write(json.dumps(out))\n"
+    )
+    result = tmp_path / "out.json"
+    subprocess.run([sys.executable, "-c", script, str(sources), str(result)], check=True, cwd=ROOT)
+    parallel = json.loads(result.read_text("utf-8"))
     for name, text in parallel.items():  # serial, whole files: the committed output
         assert text.encode("utf-8") == (GENERATED / name).read_bytes(), name
 
