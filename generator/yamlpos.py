@@ -33,6 +33,7 @@ MAX_BYTES = 5 * 1024 * 1024  # size of one spec file; the largest shipped spec i
 MAX_KEYS = 5000  # keys of one mapping (operations, types, properties, …)
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
 _COLLECTION_TAGS: dict[type[yaml.Node], str] = {
     yaml.SequenceNode: _TAG + "seq",
@@ -167,7 +168,8 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
             f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)"
         )
     try:
-        value = _constructor.construct_object(node, deep=True)
+        # a string is its text (what the constructor returns, for most scalars of a spec)
+        value = text if node.tag == _STR else _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         reason = getattr(exc, "problem", None) or str(exc).split(";")[0]
         return bad(f"cannot read {shown} as {node.tag.removeprefix(_TAG)}: {reason}")
