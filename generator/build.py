@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from . import pointers
@@ -845,12 +846,7 @@ class Builder:
 
     def example(self, path: Path, raw: dict[str, Any], *, kind: str) -> Example:
         self.check_source(path, raw.get("source"))
-        body_path = path + ("body",)
-        positions = tuple(
-            (pointers.join(p[len(body_path) :]), pos)
-            for p, pos in self.doc.values.items()
-            if p[: len(body_path)] == body_path
-        )
+        positions = tuple(_positions(self.doc, path + ("body",), raw["body"]))
         return Example(
             name=raw["name"],
             kind=kind,  # type: ignore[arg-type]
@@ -883,6 +879,23 @@ class Builder:
                 for i, ex in enumerate(raw.get("examples", []))
             ),
         )
+
+
+def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]:
+    """(JSON Pointer inside the value at `at`, where it was written), in document order.
+
+    Walks the value itself, so the cost is the size of the example, not of the whole spec.
+    """
+    stack: list[tuple[Path, Any]] = [((), value)]
+    while stack:
+        rel, v = stack.pop()
+        pos = doc.values.get(at + rel)
+        if pos is not None:
+            yield pointers.join(rel), pos
+        if isinstance(v, dict):
+            stack.extend((rel + (k,), v[k]) for k in reversed(list(v)))
+        elif isinstance(v, list):
+            stack.extend((rel + (i,), v[i]) for i in reversed(range(len(v))))
 
 
 def _through_items(root: Schema, pointer: str) -> bool:

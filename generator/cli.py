@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--out", type=Path, default=Path("generated"), help="output folder (default: generated)"
     )
+    _jobs_option(gen)
 
     chk = sub.add_parser(
         "check", help="specs valid, examples valid, output identical to a fresh generation"
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--out", type=Path, default=Path("generated"), help="output folder (default: generated)"
     )
+    _jobs_option(chk)
 
     val = sub.add_parser("validate", help="validate a JSON body with the generated validators")
     val.add_argument("service")
@@ -103,20 +105,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes ≥ 1, got {text!r}")
+    return value
+
+
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="formatting processes (default: one per usable core; 1 formats in this process)",
+    )
+
+
 def _load(specs: Path) -> list[Any]:
     from .spec import load_specs
 
     return load_specs(specs)
 
 
-def _render_checked(specs: Path) -> tuple[list[Any], dict[str, bytes]]:
-    """Load, render and check every example; SpecErrors propagate."""
+def _render_checked(specs: Path, out: Path, jobs: int | None) -> tuple[list[Any], dict[str, bytes]]:
+    """Load, render and check every example; SpecErrors propagate. Files of `out` that its
+    manifest proves current are not formatted again."""
     from . import examples, generate, sandbox
     from .errors import SpecErrors
 
     services = _load(specs)
-    files = generate.render(services)
-    with sandbox.imported(files) as package:
+    files = generate.render(services, previous=out, jobs=jobs)
+    # validators only: importing the clients and models too costs more than the examples
+    with sandbox.imported(files, run_inits=False) as package:
         problems = examples.check(services, package)
     if problems:
         raise SpecErrors(problems)
@@ -126,7 +150,7 @@ def _render_checked(specs: Path) -> tuple[list[Any], dict[str, bytes]]:
 def cmd_generate(args: argparse.Namespace) -> int:
     from . import generate
 
-    services, files = _render_checked(args.specs)
+    services, files = _render_checked(args.specs, args.out, args.jobs)
     try:
         generate.write(files, args.out)
     except (generate.OutputError, OSError) as exc:
@@ -138,7 +162,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from . import generate
 
-    services, files = _render_checked(args.specs)
+    services, files = _render_checked(args.specs, args.out, args.jobs)
     problems = generate.drift(files, args.out)
     if problems:
         for p in problems:

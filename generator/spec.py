@@ -14,7 +14,7 @@ from .build import build_service
 from .errors import SpecError, SpecErrors, quoted
 from .ir import Pos, Service
 from .resources import meta_schema_text
-from .yamlpos import Document, load_yaml
+from .yamlpos import MAX_BYTES, Document, load_yaml
 
 
 @functools.cache
@@ -156,7 +156,8 @@ def load_document(path: Path, display: str | None = None) -> tuple[Document, Ser
     """Load and check one spec file: its values with positions, and its IR."""
     file = display or str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # enough to tell a file over the limit, no more
     except OSError as exc:
         raise SpecErrors([SpecError(Pos(file, 1, 1), f"cannot read: {exc.strerror}")])
     doc = load_yaml(file, raw)
