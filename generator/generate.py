@@ -21,7 +21,7 @@ from typing import Any
 import black
 import jinja2
 
-from . import __version__, emit_models, emit_schema, emit_validators
+from . import __version__, emit_models, emit_schema, emit_validators, versions
 from .ir import Service
 from .resources import templates_dir
 
@@ -91,7 +91,8 @@ def render(services: list[Service]) -> dict[str, bytes]:
     env = _environment()
     files: dict[str, bytes] = {}
     services = sorted(services, key=lambda s: s.name)
-    base = {"version": __version__}
+    # `version` is the generator's (in file headers); the package's is derived from the specs
+    base = {"version": __version__, "package_version": versions.package_version(services)}
 
     runtime = templates_dir() / "runtime"
     for path in sorted(runtime.glob("*.py")):
@@ -101,10 +102,17 @@ def render(services: list[Service]) -> dict[str, bytes]:
         text = env.get_template(template).render(**base, **context)
         files[name] = _python(text, name) if name.endswith(".py") else text.encode("utf-8")
 
-    put(f"{PACKAGE}/__init__.py", "package_init.py.j2", services=services)
+    service_versions = {s.name: s.version or versions.UNVERSIONED for s in services}
+    put(
+        f"{PACKAGE}/__init__.py",
+        "package_init.py.j2",
+        services=services,
+        service_versions=service_versions,
+    )
     files[f"{PACKAGE}/py.typed"] = b""
     put("pyproject.toml", "pyproject.toml.j2", services=services)
     put("README.md", "README.md.j2", services=services)
+    put("CHANGELOG.md", "CHANGELOG.md.j2", services=services)
 
     for s in services:
         prefix = f"{PACKAGE}/{s.name}"
@@ -148,6 +156,8 @@ def render(services: list[Service]) -> dict[str, bytes]:
         )
         for (name, kind), schema in emit_schema.all_schemas(s).items():
             files[f"{prefix}/schemas/{name}.{kind}.json"] = _json(schema)
+        if s.text:  # what a later generate compares with (versions.read_snapshots)
+            files[versions.snapshot_path(s.name)] = s.text
 
     manifest = {
         "generator": f"callgen {__version__}",
