@@ -196,6 +196,16 @@ def compare(direction: Direction, old: Any, new: Any) -> list[Delta]:
             )
         ]
     if direction is D.FEATURE:
+        if isinstance(old, bool) or isinstance(new, bool):
+            if bool(old) == bool(new):
+                return []
+            return [
+                (
+                    Delta(COMPATIBLE, "turned on", old, new)
+                    if new
+                    else Delta(BREAKING, "turned off", old, new)
+                )
+            ]
         if not old:
             return [Delta(COMPATIBLE, "added", old, new)]
         return [Delta(BREAKING, "removed" if not new else "changed", old, new)]
@@ -251,11 +261,17 @@ class Change:
         return f"{self.pos}: {self.kind}: {self.message()}"
 
     def message(self) -> str:
-        """The entry without its position: item, rule, old → new, where it was, source."""
+        """The entry without its position: service, what changed, where it was, source."""
         where = f" (was at {self.old_pos})" if self.removed and self.old_pos else ""
         source = f" [{self.source}]" if self.source else ""
-        subject = f"{self.service} {self.item}".rstrip()
-        return f"{subject}: {self.rule} {self.what}: {self.old} → {self.new}{where}{source}"
+        return f"{self.service} {self.describe()}{where}{source}"
+
+    def describe(self) -> str:
+        """Item, rule, old → new: "CallData /customField: max_length lowered: 200 → 100"."""
+        # "error code 0200029: added", not "error code 0200029: error code added"
+        rule = "" if self.item.startswith(self.rule) else f"{self.rule} "
+        subject = f"{self.item}: " if self.item else ""
+        return f"{subject}{rule}{self.what}: {self.old} → {self.new}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -1050,7 +1066,8 @@ def _git(cwd: Path, *args: str) -> bytes:
         raise GitError("git is not installed (it is needed for --git)") from exc
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        text = message[-1] if message else f"git {args[0]} failed"
+        raise GitError(text.removeprefix("fatal: "))
     return proc.stdout
 
 
@@ -1062,9 +1079,14 @@ def load_git_side(rev: str, specs_dir: Path) -> list[LoadedSpec]:
         raise GitError(f"{specs_dir} is not a folder")
     folder = specs_dir.resolve()
     top = Path(_git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip())
-    commit = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    try:
+        commit = _git(
+            top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"
+        )
+    except GitError:
+        commit = b""
     if not commit.strip():
-        raise GitError(f"unknown revision {rev!r}")
+        raise GitError(f"unknown revision {rev!r} in {top}")
     prefix = folder.relative_to(top.resolve()).as_posix()
     listing = _git(
         top,

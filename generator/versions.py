@@ -116,7 +116,8 @@ def bump_problems(
             problems.append(
                 SpecError(
                     _version_pos(spec),
-                    f"{s.name}: {_plural(count, kind)} against {against} need a new {level} "
+                    f"{s.name}: {_plural(count, kind)} against {against} "
+                    f"need{'s' if count == 1 else ''} a new {level} "
                     f"version, but the version goes {old_version} → {s.version}: set `version: "
                     f"{bump(old_version, level)}` and add a changelog entry for it "
                     "(`callgen diff --changelog` drafts one)",
@@ -267,12 +268,6 @@ def against_output(new: list[LoadedSpec], out: Path) -> Comparison:
 # -- changelogs --------------------------------------------------------------------------------
 
 
-def change_text(c: Change) -> str:
-    """A classified change as a changelog line drafts it: item, rule, old → new."""
-    subject = f"{c.item}: " if c.item else ""
-    return f"{subject}{c.rule} {c.what}: {c.old} → {c.new}"
-
-
 def _yaml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
@@ -304,7 +299,7 @@ def draft_changelog(old: list[LoadedSpec], new: list[LoadedSpec], changes: list[
         for c in mine:
             lines += [
                 f"      - kind: {c.kind}",
-                f"        change: {_yaml_string(change_text(c))}",
+                f"        change: {_yaml_string(c.describe())}",
                 f"        why: {_yaml_string(_TODO + ' what the document says now, and why')}",
                 f"        source: {_yaml_string(c.source or fallback)}",
             ]
