@@ -631,26 +631,45 @@ class _Walk:
     def examples(
         self, item: str, old: Iterable[Any], new: Iterable[Any], base: YamlPath, source: str | None
     ) -> None:
-        old_ex = {e.name: (i, e) for i, e in enumerate(old)}
-        new_ex = {e.name: (i, e) for i, e in enumerate(new)}
-        for name in sorted(old_ex.keys() | new_ex.keys()):
-            oi, oe = old_ex.get(name, (None, None))
-            ni, ne = new_ex.get(name, (None, None))
-            old_value = _example(oe)
-            new_value = _example(ne)
-            old_path = base + ("examples", oi) if oi is not None else base + ("examples",)
-            new_path = base + ("examples", ni) if ni is not None else base + ("examples",)
-            ex_source = (ne and ne.source) or (oe and oe.source) or source
-            self.value(
-                f"{item} example {name}",
-                "example",
-                D.TEXT,
-                old_value,
-                new_value,
-                old_path,
-                new_path,
-                ex_source,
-            )
+        fields = {
+            "kind": lambda e: e.kind,
+            "body": lambda e: e.body,
+            "expect_violations": lambda e: [[v.path, v.rule] for v in e.expect_violations] or None,
+            "source": lambda e: e.source,
+        }
+        self.documents(f"{item} example", "example", old, new, base + ("examples",), fields, source)
+
+    def documents(
+        self,
+        item: str,
+        rule: str,
+        old: Iterable[Any],
+        new: Iterable[Any],
+        base: YamlPath,
+        fields: dict[str, Any],
+        source: str | None,
+    ) -> None:
+        """Documentation entries (examples, notes) matched by name or id, field by field."""
+
+        def key(entry: Any) -> str:
+            return str(getattr(entry, "name", None) or entry.id)
+
+        old_at = {key(e): (i, e) for i, e in enumerate(old)}
+        new_at = {key(e): (i, e) for i, e in enumerate(new)}
+        for name in sorted(old_at.keys() | new_at.keys()):
+            here = f"{item} {name}"
+            if name not in new_at:
+                i, e = old_at[name]
+                self.value(here, rule, D.TEXT, name, None, base + (i,), base, e.source or source)
+                continue
+            i, e = new_at[name]
+            if name not in old_at:
+                self.value(here, rule, D.TEXT, None, name, base, base + (i,), e.source or source)
+                continue
+            oi, oe = old_at[name]
+            for field, get in fields.items():
+                self.value(here, field, D.TEXT, get(oe), get(e), base + (oi, field),
+                           base + (i, field), e.source or source)  # fmt: skip
 
     def callbacks(self, o: Service, n: Service) -> None:
         old_cbs = {c.name: c for c in o.callbacks}
@@ -725,19 +744,13 @@ class _Walk:
             )
 
     def notes(self, o: Service, n: Service) -> None:
-        old_at = {note.id: (i, note) for i, note in enumerate(o.notes)}
-        new_at = {note.id: (i, note) for i, note in enumerate(n.notes)}
-        for nid in sorted(old_at.keys() | new_at.keys()):
-            oi, on = old_at.get(nid, (None, None))
-            ni, nn = new_at.get(nid, (None, None))
-            old_value = (on.text, on.decision, list(on.about), on.source) if on else None
-            new_value = (nn.text, nn.decision, list(nn.about), nn.source) if nn else None
-            old_path = ("notes", oi) if oi is not None else ("notes",)
-            new_path = ("notes", ni) if ni is not None else ("notes",)
-            source = (nn and nn.source) or (on and on.source)
-            self.value(
-                f"note {nid}", "note", D.TEXT, old_value, new_value, old_path, new_path, source
-            )
+        fields = {
+            "text": lambda note: note.text,
+            "decision": lambda note: note.decision,
+            "about": lambda note: list(note.about),
+            "source": lambda note: note.source,
+        }
+        self.documents("note", "note", o.notes, n.notes, ("notes",), fields, None)
 
     # -- bodies ------------------------------------------------------------------------------
 
@@ -951,13 +964,6 @@ def _header(value: tuple[str | None, bool] | None) -> str | None:
         return None
     fixed, credential = value
     return "credential" if credential else fixed or "(any value)"
-
-
-def _example(example: Any) -> Any:
-    if example is None:
-        return None
-    violations = [[v.path, v.rule] for v in example.expect_violations]
-    return [example.kind, example.body, violations, example.source]
 
 
 def _limit_text(lim: Limit) -> str:
