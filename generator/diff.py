@@ -668,8 +668,16 @@ class _Walk:
                 continue
             oi, oe = old_at[name]
             for field, get in fields.items():
-                self.value(here, field, D.TEXT, get(oe), get(e), base + (oi, field),
-                           base + (i, field), e.source or source)  # fmt: skip
+                self.value(
+                    here,
+                    field,
+                    D.TEXT,
+                    get(oe),
+                    get(e),
+                    base + (oi, field),
+                    base + (i, field),
+                    e.source or source,
+                )
 
     def callbacks(self, o: Service, n: Service) -> None:
         old_cbs = {c.name: c for c in o.callbacks}

@@ -362,8 +362,11 @@ def test_no_change_means_no_entries(base: LoadedSpec) -> None:
 def test_version_and_changelog_are_not_changes(base: LoadedSpec) -> None:
     text = both(
         sub("\nversion: 1.0.0\n", "\nversion: 1.1.0\n"),
-        sub("changelog:\n", "changelog:\n  - version: 1.1.0\n    changes:\n      - {change: x, why: y, source: \"900\"}\n"),
-    )(BASE)  # fmt: skip
+        sub(
+            "changelog:\n",
+            'changelog:\n  - version: 1.1.0\n    changes:\n      - {change: x, why: y, source: "900"}\n',
+        ),
+    )(BASE)
     assert diff.compare_specs([base], [read_spec(text.encode(), "n.yaml", "svc")]) == []
 
 
@@ -464,8 +467,9 @@ def test_documentation_changes_need_no_bump(
 
 def test_json_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     old, new = write_pair(
-        tmp_path, both(sub("max_length: 200", "max_length: 100"), sub("max_items: 20", "max_items: 40"))
-    )  # fmt: skip
+        tmp_path,
+        both(sub("max_length: 200", "max_length: 100"), sub("max_items: 20", "max_items: 40")),
+    )
     code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "json")
     assert code == 1
     found = json.loads(out)
@@ -499,8 +503,11 @@ def test_json_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
 def test_github_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     old, new = write_pair(
         tmp_path,
-        both(sub("max_length: 200", "max_length: 100"), sub("summary: Add items.", "summary: Add, items.")),
-    )  # fmt: skip
+        both(
+            sub("max_length: 200", "max_length: 100"),
+            sub("summary: Add items.", "summary: Add, items."),
+        ),
+    )
     code, out, _ = run(capsys, "diff", str(old), str(new), "--format", "github")
     assert code == 1
     lines = out.splitlines()
@@ -618,8 +625,12 @@ def test_git_with_a_version_bump_and_allow_breaking(
     assert code == 0
     assert json.loads(out)["versions"] == {"old": {"svc": "1.0.0"}, "new": {"svc": "2.0.0"}}
     # versions never go down
-    spec.write_text(BASE.replace("version: 1.0.0", "version: 0.9.0", 1).replace(
-        "  - version: 1.0.0", "  - version: 0.9.0", 1), "utf-8")  # fmt: skip
+    spec.write_text(
+        BASE.replace("version: 1.0.0", "version: 0.9.0", 1).replace(
+            "  - version: 1.0.0", "  - version: 0.9.0", 1
+        ),
+        "utf-8",
+    )
     code, out, _ = run(capsys, "diff", "--git", "HEAD~1")
     assert code == 1 and "version 0.9.0 is lower than 1.0.0 in HEAD~1" in out
 
