@@ -291,6 +291,21 @@ class Change:
         }
 
 
+def show_pair(old: Any, new: Any, limit: int = 80) -> tuple[str, str]:
+    """Two values as an entry shows them; long texts are cut around their first difference."""
+    a, b = show(old, limit=10**9), show(new, limit=10**9)
+    if len(a) <= limit and len(b) <= limit:
+        return a, b
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
+    start = max(0, start - limit // 4)
+
+    def window(text: str) -> str:
+        cut = ("…" if start else "") + text[start : start + limit]
+        return cut + ("…" if start + limit < len(text) else "")
+
+    return window(a), window(b)
+
+
 def show(value: Any, limit: int = 80) -> str:
     """A value as an entry shows it: JSON text, cut to a readable length; "none" when absent."""
     if value is None:
@@ -330,8 +345,8 @@ class _Walk:
                     item=item,
                     rule=rule,
                     what=d.what,
-                    old=show(d.old),
-                    new=show(d.new),
+                    old=show_pair(d.old, d.new)[0],
+                    new=show_pair(d.old, d.new)[1],
                     pos=self.new.doc.pos(new_path, key=True),
                     old_pos=self.old.doc.pos(old_path, key=True),
                     source=source,
