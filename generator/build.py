@@ -883,11 +883,20 @@ class Builder:
     def example(self, path: Path, raw: dict[str, Any], *, kind: str) -> Example:
         self.check_source(path, raw.get("source"))
         body_path = path + ("body",)
-        positions = tuple(
-            (pointers.join(p[len(body_path) :]), pos)
-            for p, pos in self.doc.values.items()
-            if p[: len(body_path)] == body_path
-        )
+        positions: list[tuple[str, Pos]] = []
+
+        def walk(at: Path, value: Any) -> None:  # the body's own nodes, not the whole document
+            pos = self.doc.values.get(at)
+            if pos is not None:
+                positions.append((pointers.join(at[len(body_path) :]), pos))
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(at + (k,), v)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(at + (i,), v)
+
+        walk(body_path, raw["body"])
         return Example(
             name=raw["name"],
             kind=kind,  # type: ignore[arg-type]
@@ -897,7 +906,7 @@ class Builder:
             expect_violations=tuple(
                 ExpectedViolation(v["path"], v["rule"]) for v in raw.get("expect_violations", [])
             ),
-            positions=positions,
+            positions=tuple(positions),
         )
 
     def callback(self, name: str, raw: dict[str, Any]) -> Callback:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import enum
 import json
+import operator
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -789,7 +790,8 @@ class _Walk:
     ) -> None:
         item = f"{scope} {pointer}" if pointer else scope
         source = n.source or o.source or source
-        for keyword in _SCHEMA_KEYWORDS:
+        keywords = _SCHEMA_KEYWORDS if _signature(o) != _signature(n) else ()
+        for keyword in keywords:
             self.value(
                 item,
                 keyword,
@@ -960,6 +962,16 @@ class _Walk:
                 prop_source,
             )
         self.schema(scope, pointer, o.schema, n.schema, old_path, new_path, prop_source)
+
+
+_PLAIN_KEYWORDS = operator.attrgetter(*(k for k in _SCHEMA_KEYWORDS if k not in ("type", "enum")))
+
+
+def _signature(s: Schema) -> tuple[Any, ...]:
+    """Every keyword value of a schema node at once: equal signatures, nothing to report (most
+    nodes of a spec, so the walk stays fast). Values keep their type: enum 1 is not true."""
+    enum = tuple((type(e.value), e.value, e.meaning) for e in s.enum)
+    return (s.types, enum, s.has_default, type(s.default), _PLAIN_KEYWORDS(s))
 
 
 def _keyword(s: Schema, keyword: str) -> Any:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from .build import build_service
@@ -29,6 +30,44 @@ def meta_schema() -> dict[str, Any]:
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(meta_schema())
+
+
+@functools.cache
+def _fast_validator() -> Callable[[Any], Any]:
+    """The meta-schema compiled to straight-line Python (fastjsonschema), 10-20x faster than
+    jsonschema on a large spec. It only says yes or no: a spec it accepts is valid; for one it
+    refuses, jsonschema finds and words the problems. fastjsonschema knows draft 7, where a
+    `$ref` hides its sibling keywords, so those pairs become `allOf` here; tests check that it
+    never accepts what jsonschema refuses."""
+
+    def draft7(node: Any) -> Any:
+        if isinstance(node, list):
+            return [draft7(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: draft7(v) for k, v in node.items()}
+        if "$ref" in out and set(out) - {"$ref", "description", "title"}:
+            ref = out.pop("$ref")
+            out = {"allOf": [{"$ref": ref}, out]}
+        return out
+
+    schema = draft7(meta_schema())
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema.pop("$id", None)
+    return fastjsonschema.compile(schema)
+
+
+def meta_schema_errors(doc: Document) -> list[SpecError]:
+    """Every problem the meta-schema finds in a spec, worded at its key or value."""
+    try:
+        _fast_validator()(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # jsonschema says what and where (and has the last word)
+    errors: list[SpecError] = []
+    for error in _validator().iter_errors(doc.data):
+        errors.extend(_describe(error, doc))
+    return errors
 
 
 _JSON_TYPES = {
@@ -161,9 +200,7 @@ class LoadedSpec:
 def read_spec(raw: bytes, file: str, stem: str) -> LoadedSpec:
     """Check the bytes of one spec (shown as `file`, service name `stem`); raises SpecErrors."""
     doc = load_yaml(file, raw)
-    errors: list[SpecError] = []
-    for error in _validator().iter_errors(doc.data):
-        errors.extend(_describe(error, doc))
+    errors = meta_schema_errors(doc)
     if errors:
         raise SpecErrors(errors)
     service = dataclasses.replace(build_service(doc, stem), text=raw)

@@ -32,6 +32,8 @@ _COLLECTION_TAGS: dict[type[yaml.Node], str] = {
 }
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _JSON_EXPONENT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
+_STR = _TAG + "str"
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PLAIN_BOOL = {"true", "True", "TRUE", "false", "False", "FALSE"}
 
 
@@ -67,12 +69,10 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-class _Loader(yaml.SafeLoader):
+class _Composing(yaml.composer.Composer):
     """Composes nodes; an alias becomes a null placeholder and is reported, never followed."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.aliases: list[yaml.AliasEvent] = []
+    aliases: list[yaml.AliasEvent]
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(yaml.AliasEvent):
@@ -82,6 +82,51 @@ class _Loader(yaml.SafeLoader):
         node = super().compose_node(parent, index)
         assert node is not None
         return node
+
+
+class _Loader(_Composing, yaml.SafeLoader):
+    """The pure-Python parser: it words every YAML error the way our messages expect."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases = []
+
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    _CLoader: type | None = None
+else:
+
+    class _FastLoader(_Composing, CParser, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml scans and parses (several times faster); composing stays ours, above."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.aliases = []
+
+        def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+            node: yaml.ScalarNode = super().compose_scalar_node(anchor)  # type: ignore[misc]
+            if node.style == "":  # libyaml's plain style is the Python parser's None
+                node.style = None
+            return node
+
+    _CLoader = _FastLoader
+
+
+def _compose(loader_class: type, text: str) -> tuple[list[yaml.Node], list[yaml.AliasEvent]]:
+    nodes: list[yaml.Node] = []
+    loader = loader_class(text)  # the pure-Python reader checks the characters at once
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+    finally:
+        loader.dispose()
+    return nodes, loader.aliases
 
 
 _constructor = yaml.SafeLoader("")  # only its scalar constructors are used
@@ -99,6 +144,13 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
 
     A mapping key is always a string, so a key like `1e100` is not ambiguous (`key=True`).
     """
+    text = node.value
+    if (  # most scalars: a string that needs none of the checks below
+        node.tag == _STR
+        and (node.style is not None or key or not _JSON_EXPONENT.fullmatch(text))
+        and (text.isascii() or not _SURROGATE.search(text))
+    ):
+        return text
     where = _pos(file, node)
 
     def bad(message: str) -> _Bad:
@@ -113,8 +165,8 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
         return bad(
             f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)"
         )
-    try:
-        value = _constructor.construct_object(node, deep=True)
+    try:  # a string is its text (what SafeConstructor does, without its bookkeeping)
+        value = text if node.tag == _STR else _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         reason = getattr(exc, "problem", None) or str(exc).split(";")[0]
         return bad(f"cannot read {shown} as {node.tag.removeprefix(_TAG)}: {reason}")
@@ -128,7 +180,7 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
                 f"{shown} is read as a string: YAML 1.1 reads an exponent as a number only with "
                 f"a dot and a sign; write {mantissa}e{exponent}, or quote it for a string"
             )
-        if re.search(r"[\ud800-\udfff]", value):
+        if _SURROGATE.search(value):
             return bad(f"{shown} contains a lone surrogate (\\ud800–\\udfff), which is not text")
         return value
     if value is None:
@@ -281,18 +333,16 @@ def load_yaml(file: str, raw: bytes) -> Document:
             ]
         ) from None
     text = text.removeprefix("\ufeff")
-    nodes: list[yaml.Node] = []
-    aliases: list[yaml.AliasEvent] = []
+    # libyaml when it can read the text; the pure-Python parser for what it would refuse (its
+    # character check, any syntax error), so every message reads as before
+    fast = _CLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text)
     try:
-        loader = _Loader(text)  # checks the characters at once
         try:
-            while loader.check_node():
-                node = loader.get_node()
-                if node is not None:
-                    nodes.append(node)
-        finally:
-            aliases = loader.aliases
-            loader.dispose()
+            nodes, aliases = _compose(_CLoader if fast else _Loader, text)  # type: ignore[arg-type]
+        except yaml.YAMLError:
+            if not fast:
+                raise
+            nodes, aliases = _compose(_Loader, text)
     except yaml.YAMLError as exc:
         raise SpecErrors([_syntax_error(file, text, exc)]) from None
     except RecursionError:
