@@ -584,6 +584,9 @@ class _Walk:
         old_guard = (list(o.guard.unless_any_of), o.guard.confirm) if o.guard else None
         new_guard = (list(n.guard.unless_any_of), n.guard.confirm) if n.guard else None
         field("guard", D.CONDITION, old_guard, new_guard)
+        old_note, new_note = (o.guard and o.guard.note), (n.guard and n.guard.note)
+        if old_guard and new_guard:  # the note that explains the guard
+            field("guard", D.TEXT, old_note, new_note, "guard note")
         field("summary", D.TEXT, o.summary, n.summary)
         field("source", D.TEXT, o.source, n.source)
         field("error_codes", D.TEXT, o.error_codes, n.error_codes)

@@ -660,3 +660,62 @@ def test_git_outside_a_repository(
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     code, _, err = run(capsys, "diff", "--git", "HEAD")
     assert code == 2 and "not a git repository" in err and "Traceback" not in err
+
+
+# -- every field of the IR is compared ---------------------------------------------------------
+
+# IR class → its fields that `callgen diff` compares or deliberately derives from others. A new
+# IR field fails this test until it is classified in generator/diff.py and listed here.
+COMPARED = {
+    "Schema": {"pos", "types", "description", "source", "has_default", "default", "enum",
+               "min_length", "max_length", "max_bytes", "pattern", "forbidden_chars", "format",
+               "minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "items",
+               "min_items", "max_items", "unique_by", "unique", "object", "must_match", "codes"},
+    "Property": {"name", "py_name", "schema", "required", "required_if", "inferred", "pos"},
+    "ObjectType": {"name", "pos", "properties", "exactly_one_of", "dependent_required",
+                   "description", "source", "named"},
+    "Operation": {"id", "method", "path", "pos", "request", "response", "summary", "source",
+                  "query", "path_params", "headers", "creates", "arguments_at", "error_codes",
+                  "guard", "batch_field", "min_interval", "examples"},
+    "Callback": {"name", "pos", "body", "summary", "source", "examples"},
+    "ErrorCode": {"code", "name", "pos", "texts", "operations", "retryable", "success", "scope"},
+    "Auth": {"scheme", "source", "body_field", "header", "app_id_header", "timestamp_header",
+             "sign_header"},
+    "Envelope": {"code", "success", "message", "data", "request_id", "source"},
+    "Limit": {"id", "kind", "enforced_by", "pos", "operation", "value", "code", "source",
+              "description"},
+    "Note": {"id", "text", "decision", "source", "about"},
+    "Source": {"id", "file", "title"},
+    "Example": {"name", "kind", "body", "pos", "source", "expect_violations", "positions"},
+    "Header": {"name", "value", "credential", "source"},
+    "Guard": {"unless_any_of", "confirm", "note"},
+    # version and changelog are what the diff is checked against, not changes themselves
+    "Service": {"name", "title", "file", "pos", "auth", "envelope", "sources", "base_url",
+                "error_codes", "rule_codes", "types", "operations", "callbacks", "limits", "notes",
+                "version", "changelog", "text"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(COMPARED))
+def test_every_ir_field_is_compared(name: str) -> None:
+    import dataclasses
+
+    from generator import ir
+
+    fields = {f.name for f in dataclasses.fields(getattr(ir, name))}
+    assert fields == COMPARED[name], (
+        f"ir.{name} fields changed: classify {sorted(fields - COMPARED[name])} in "
+        "generator/diff.py (breaking, compatible or documentation) and list them here"
+    )
+
+
+def test_guard_note_is_documentation(base: LoadedSpec) -> None:
+    text = both(
+        sub("note: empty_remove}", "note: other_note}"),
+        sub("notes:\n", "notes:\n  - {id: other_note, source: \"900\", about: [remove], text: t, decision: d}\n"),
+    )(BASE)  # fmt: skip
+    changes = diff.compare_specs([base], [read_spec(text.encode(), "n.yaml", "svc")])
+    assert sorted(entries(changes)) == [
+        (D, "note other_note", "note", "added"),
+        (D, "remove", "guard note", "changed"),
+    ]
