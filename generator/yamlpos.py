@@ -32,7 +32,7 @@ _COLLECTION_TAGS: dict[type[yaml.Node], str] = {
 }
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _JSON_EXPONENT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
-_STR = _TAG + "str"
+_STR, _INT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "bool", "null"))
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PLAIN_BOOL = {"true", "True", "TRUE", "false", "False", "FALSE"}
 
@@ -98,20 +98,15 @@ except ImportError:  # PyYAML built without libyaml
     _CLoader: type | None = None
 else:
 
-    class _FastLoader(_Composing, CParser, yaml.resolver.Resolver):  # type: ignore[misc]
-        """libyaml scans and parses (several times faster); composing stays ours, above."""
+    class _FastLoader(CParser, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml scans, parses and composes (many times faster). It follows an alias to its
+        anchor's node instead of reporting it: `_convert` notices a node met twice, and the
+        pure-Python loader then reads the text again and reports the alias where it is."""
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
-            self.aliases = []
-
-        def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
-            node: yaml.ScalarNode = super().compose_scalar_node(anchor)  # type: ignore[misc]
-            if node.style == "":  # libyaml's plain style is the Python parser's None
-                node.style = None
-            return node
+            self.aliases: list[yaml.AliasEvent] = []
 
     _CLoader = _FastLoader
 
@@ -147,10 +142,17 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
     text = node.value
     if (  # most scalars: a string that needs none of the checks below
         node.tag == _STR
-        and (node.style is not None or key or not _JSON_EXPONENT.fullmatch(text))
+        and (node.style or key or not _JSON_EXPONENT.fullmatch(text))
         and (text.isascii() or not _SURROGATE.search(text))
     ):
         return text
+    if not node.style:  # plain numbers, booleans and nulls that need no check below
+        if node.tag == _INT and len(text) < 19 and _PLAIN_INT.fullmatch(text):
+            return int(text)
+        if node.tag == _BOOL and text in _PLAIN_BOOL:
+            return text.lower() == "true"
+        if node.tag == _NULL:
+            return None
     where = _pos(file, node)
 
     def bad(message: str) -> _Bad:
@@ -159,7 +161,8 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
 
     text = node.value
     shown = quoted(text)
-    if node.style is None and node.tag in (_TAG + "value", _TAG + "merge"):
+    plain = not node.style  # None from the Python parser, "" from libyaml
+    if plain and node.tag in (_TAG + "value", _TAG + "merge"):
         return text  # a plain `=` or `<<` as a value is just text
     if node.tag not in _SCALAR_TAGS and node.tag != _TAG + "timestamp":
         return bad(
@@ -170,7 +173,6 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         reason = getattr(exc, "problem", None) or str(exc).split(";")[0]
         return bad(f"cannot read {shown} as {node.tag.removeprefix(_TAG)}: {reason}")
-    plain = node.style is None
     if isinstance(value, str):
         if plain and not key and _JSON_EXPONENT.fullmatch(text):
             mantissa, exponent = text.lower().split("e")
@@ -216,9 +218,22 @@ def _describe_node(node: yaml.Node) -> str:
     return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
 
 
+class _Reused(Exception):
+    """A node met twice: libyaml followed an alias."""
+
+
 def _convert(
-    file: str, node: yaml.Node, path: Path, doc: Document, errors: list[SpecError], depth: int = 0
+    file: str,
+    node: yaml.Node,
+    path: Path,
+    doc: Document,
+    errors: list[SpecError],
+    seen: set[int],
+    depth: int = 0,
 ) -> Any:
+    if id(node) in seen:
+        raise _Reused
+    seen.add(id(node))
     doc.values[path] = _pos(file, node)
     if isinstance(node, yaml.ScalarNode):
         value = _scalar(file, node, errors)
@@ -236,7 +251,7 @@ def _convert(
         )
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(file, item, path + (i,), doc, errors, depth + 1)
+            _convert(file, item, path + (i,), doc, errors, seen, depth + 1)
             for i, item in enumerate(node.value)
         ]
     if isinstance(node, yaml.MappingNode):
@@ -279,7 +294,7 @@ def _convert(
                 )
                 continue
             doc.keys[path + (key,)] = _pos(file, key_node)
-            out[key] = _convert(file, value_node, path + (key,), doc, errors, depth + 1)
+            out[key] = _convert(file, value_node, path + (key,), doc, errors, seen, depth + 1)
         return out
     errors.append(SpecError(_pos(file, node), "unsupported YAML node"))
     return None
@@ -333,16 +348,18 @@ def load_yaml(file: str, raw: bytes) -> Document:
             ]
         ) from None
     text = text.removeprefix("\ufeff")
-    # libyaml when it can read the text; the pure-Python parser for what it would refuse (its
-    # character check, any syntax error), so every message reads as before
-    fast = _CLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text)
-    try:
+    if _CLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         try:
-            nodes, aliases = _compose(_CLoader if fast else _Loader, text)  # type: ignore[arg-type]
-        except yaml.YAMLError:
-            if not fast:
-                raise
-            nodes, aliases = _compose(_Loader, text)
+            return _document(file, text, _CLoader)
+        except (SpecErrors, _Reused):
+            pass  # the pure-Python loader finds the same problems and words them as before
+    return _document(file, text, _Loader)
+
+
+def _document(file: str, text: str, loader_class: type) -> Document:
+    start = Pos(file, 1, 1)
+    try:
+        nodes, aliases = _compose(loader_class, text)
     except yaml.YAMLError as exc:
         raise SpecErrors([_syntax_error(file, text, exc)]) from None
     except RecursionError:
@@ -351,7 +368,7 @@ def load_yaml(file: str, raw: bytes) -> Document:
         len(nodes) == 1
         and isinstance(nodes[0], yaml.ScalarNode)
         and nodes[0].value == ""
-        and nodes[0].style is None
+        and not nodes[0].style
     ):
         raise SpecErrors(
             [SpecError(start, "empty spec: expected a mapping with callgen, service, …")]
@@ -368,7 +385,7 @@ def load_yaml(file: str, raw: bytes) -> Document:
         )
         for event in aliases
     ]
-    doc.data = _convert(file, nodes[0], (), doc, errors)
+    doc.data = _convert(file, nodes[0], (), doc, errors, set())
     if errors:
         raise SpecErrors(errors)
     if not isinstance(doc.data, dict):
