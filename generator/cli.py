@@ -97,7 +97,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from . import generate, versions
 
     loaded, files = _render_checked(args.specs)
-    gate = versions.against_output(loaded, args.out)  # the version rule, before writing
+    gate = versions.against_output(loaded, args.out, generate.PACKAGE)  # before writing
     if gate.problems:
         for problem in gate.problems:
             print(problem, file=sys.stderr)
@@ -108,7 +108,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except (generate.OutputError, OSError) as exc:
         raise UsageError(str(exc)) from exc
     print(f"generated {len(files)} files for {len(loaded)} services in {args.out}")
-    print(gate.summary())
+    print(gate.summary(generate.PACKAGE))
     return OK
 
 
@@ -116,7 +116,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from . import generate, versions
 
     loaded, files = _render_checked(args.specs)
-    gate = versions.against_output(loaded, args.out)  # the version rule, as generate applies it
+    gate = versions.against_output(loaded, args.out, generate.PACKAGE)  # as generate does
     version_problems = gate.problems + versions.changelog_problems(loaded)
     problems = generate.drift(files, args.out)
     for p in problems:
@@ -137,7 +137,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     package = versions.package_version([s.service for s in loaded])
     print(
         f"ok: {len(loaded)} specs valid, examples valid, versions and changelogs in order, "
-        f"{args.out} up to date (outbound {package})"
+        f"{args.out} up to date ({generate.PACKAGE} {package})"
     )
     return OK
 

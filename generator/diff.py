@@ -126,8 +126,6 @@ _SCHEMA_KEYWORDS = (
     "source",
 )
 
-_ABSENT = None
-
 
 @dataclass(frozen=True)
 class Delta:
@@ -163,8 +161,8 @@ def compare(direction: Direction, old: Any, new: Any) -> list[Delta]:
         if new is None:
             return [Delta(COMPATIBLE, "removed", old, new)]
         before, after = _members(old), _members(new)
-        out = [Delta(BREAKING, f"value {v} removed", old, new) for v in _sorted(before - after)]
-        out += [Delta(COMPATIBLE, f"value {v} added", old, new) for v in _sorted(after - before)]
+        out = [Delta(BREAKING, f"value {v} removed", old, new) for v in sorted(before - after)]
+        out += [Delta(COMPATIBLE, f"value {v} added", old, new) for v in sorted(after - before)]
         return out
     if direction is D.PATTERN:
         if old is None:
@@ -186,27 +184,13 @@ def compare(direction: Direction, old: Any, new: Any) -> list[Delta]:
         if new is None:
             return [Delta(COMPATIBLE, "removed", old, new)]
         return [Delta(BREAKING, "changed", old, new)]
-    if direction is D.FLAG:
+    if direction is D.FLAG or (direction is D.FEATURE and isinstance(old or new, bool)):
         if bool(old) == bool(new):
             return []
-        return [
-            (
-                Delta(BREAKING, "turned on", old, new)
-                if new
-                else Delta(COMPATIBLE, "turned off", old, new)
-            )
-        ]
+        on = BREAKING if direction is D.FLAG else COMPATIBLE  # a feature turned on adds
+        off = COMPATIBLE if direction is D.FLAG else BREAKING
+        return [Delta(on, "turned on", old, new) if new else Delta(off, "turned off", old, new)]
     if direction is D.FEATURE:
-        if isinstance(old, bool) or isinstance(new, bool):
-            if bool(old) == bool(new):
-                return []
-            return [
-                (
-                    Delta(COMPATIBLE, "turned on", old, new)
-                    if new
-                    else Delta(BREAKING, "turned off", old, new)
-                )
-            ]
         if not old:
             return [Delta(COMPATIBLE, "added", old, new)]
         return [Delta(BREAKING, "removed" if not new else "changed", old, new)]
@@ -234,12 +218,8 @@ def _members(value: Any) -> set[str]:
     return {json.dumps(v, ensure_ascii=False, sort_keys=True) for v in value}
 
 
-def _sorted(members: Iterable[str]) -> list[str]:
-    return sorted(members)
-
-
 def _show_members(members: set[str]) -> str:
-    return ", ".join(_sorted(members))
+    return ", ".join(sorted(members))
 
 
 @dataclass(frozen=True)
@@ -293,8 +273,9 @@ class Change:
 
 
 def show_pair(old: Any, new: Any, limit: int = 80) -> tuple[str, str]:
-    """Two values as an entry shows them; long texts are cut around their first difference."""
-    a, b = show(old, limit=10**9), show(new, limit=10**9)
+    """Two values as an entry shows them ("none" when absent); long texts are cut around their
+    first difference, so the change stays in view."""
+    a, b = show(old), show(new)
     if len(a) <= limit and len(b) <= limit:
         return a, b
     start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
@@ -307,16 +288,13 @@ def show_pair(old: Any, new: Any, limit: int = 80) -> tuple[str, str]:
     return window(a), window(b)
 
 
-def show(value: Any, limit: int = 80) -> str:
-    """A value as an entry shows it: JSON text, cut to a readable length; "none" when absent."""
+def show(value: Any) -> str:
+    """A value as JSON text (sets sorted), or "none" when absent."""
     if value is None:
         return "none"
     if isinstance(value, (set, frozenset)):
         value = sorted(value)
-    if isinstance(value, tuple):
-        value = list(value)
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class _Walk:
@@ -339,6 +317,7 @@ class _Walk:
         source: str | None,
     ) -> None:
         for d in deltas:
+            old, new = show_pair(d.old, d.new)
             self.changes.append(
                 Change(
                     kind=d.kind,
@@ -346,8 +325,8 @@ class _Walk:
                     item=item,
                     rule=rule,
                     what=d.what,
-                    old=show_pair(d.old, d.new)[0],
-                    new=show_pair(d.old, d.new)[1],
+                    old=old,
+                    new=new,
                     pos=self.new.doc.pos(new_path, key=True),
                     old_pos=self.old.doc.pos(old_path, key=True),
                     source=source,
@@ -472,7 +451,9 @@ class _Walk:
             old, new = getattr(o.envelope, key), getattr(n.envelope, key)
             self.value("envelope", key, D.EXACT, old, new, path, path, source)
         path = ("envelope", "success")
-        old_codes, new_codes = _members(o.envelope.success), _members(n.envelope.success)
+        old_codes, new_codes = (
+            sorted(set(s), key=json.dumps) for s in (o.envelope.success, n.envelope.success)
+        )
         self.value("envelope", "success codes", D.EXACT, old_codes, new_codes, path, path, source)
         path = ("envelope", "source")
         self.value(

@@ -157,7 +157,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
         for (name, kind), schema in emit_schema.all_schemas(s).items():
             files[f"{prefix}/schemas/{name}.{kind}.json"] = _json(schema)
         if s.text:  # what a later generate compares with (versions.read_snapshots)
-            files[versions.snapshot_path(s.name)] = s.text
+            files[f"{prefix}/{versions.SNAPSHOT}"] = s.text
 
     manifest = {
         "generator": f"callgen {__version__}",

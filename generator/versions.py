@@ -10,7 +10,7 @@
   the package moves at least as far as its furthest-moving service. The limits (a removed
   service takes its share out of the sum) are in the README, "The package version".
 - The generated package ships a snapshot of each spec it was generated from
-  (`outbound/<service>/spec.yaml`, the spec's bytes), so a later `generate` knows what the
+  (`<package>/<service>/spec.yaml`, the spec's bytes), so a later `generate` knows what the
   output it replaces was made from.
 """
 
@@ -25,8 +25,7 @@ from .errors import SpecError, SpecErrors
 from .ir import Pos, Service, version_key
 from .spec import LoadedSpec, attempt, check_distinct, read_spec
 
-PACKAGE = "outbound"
-SNAPSHOT = "spec.yaml"
+SNAPSHOT = "spec.yaml"  # beside each service's modules in the generated package
 UNVERSIONED = "0.0.0"  # how a spec written before versioning counts on the old side
 LEVELS = ("major", "minor", "patch")
 _TODO = "TODO:"  # what a drafted changelog line says until a person writes why
@@ -58,6 +57,8 @@ def rises_enough(old: str, new: str, level: str | None) -> bool:
         return after[0] > before[0]
     if level == "minor":
         return after[:2] > before[:2]
+    if level == "patch":
+        return after > before
     return after >= before
 
 
@@ -191,15 +192,10 @@ def changelog_problems(specs: list[LoadedSpec]) -> list[SpecError]:
 # -- the snapshot shipped with the generated package -------------------------------------------
 
 
-def snapshot_path(service: str) -> str:
-    return f"{PACKAGE}/{service}/{SNAPSHOT}"
-
-
-def read_snapshots(out: Path) -> list[LoadedSpec] | None:
-    """The specs the output in `out` was generated from, or None when it has no snapshot (no
-    output yet, or one written before versioning). Raises SpecErrors when a snapshot no longer
-    reads."""
-    package = out / PACKAGE
+def read_snapshots(package: Path) -> list[LoadedSpec] | None:
+    """The specs the generated package in folder `package` was made from, or None when it has
+    no snapshot (no output yet, or one written before versioning). Raises SpecErrors when a
+    snapshot no longer reads."""
     if not package.is_dir():
         return None
     files = sorted(package.glob(f"*/{SNAPSHOT}"))
@@ -226,15 +222,15 @@ class Comparison:
     changes: list[Change]
     problems: list[SpecError]
 
-    def summary(self) -> str:
-        """One line: what changed against `against`, and the package version."""
+    def summary(self, package: str) -> str:
+        """One line: what changed against `against`, and the version of `package`."""
         new_package = package_version([s.service for s in self.new])
         if self.old is None:
-            return f"nothing to compare with in {self.against}; {PACKAGE} {new_package}"
+            return f"nothing to compare with in {self.against}; {package} {new_package}"
         old_package = package_version([s.service for s in self.old])
         return (
             f"against {self.against}: {summary(self.changes)}; "
-            f"{PACKAGE} {old_package} → {new_package}"
+            f"{package} {old_package} → {new_package}"
         )
 
 
@@ -245,13 +241,13 @@ def compare(old: list[LoadedSpec] | None, new: list[LoadedSpec], against: str) -
     return Comparison(against, old, new, changes, bump_problems(old, new, changes, against))
 
 
-def against_output(new: list[LoadedSpec], out: Path) -> Comparison:
-    """The specs against the snapshot in the generated output `out` (what it was made from);
-    every spec must carry a version."""
+def against_output(new: list[LoadedSpec], out: Path, package: str) -> Comparison:
+    """The specs against the snapshots in the generated output `out` (what its package folder
+    `package` was made from); every spec must carry a version."""
     against = f"the output in {out}"
     missing = missing_versions([s.service for s in new])
     try:
-        old = read_snapshots(out)
+        old = read_snapshots(out / package)
     except SpecErrors as exc:
         first = exc.errors[0]
         problem = SpecError(

@@ -44,8 +44,13 @@ def position(text: str, marker: str, start: int = 0) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-               capsys: pytest.CaptureFixture[str], name: str, text: str) -> tuple[int, list[str]]:
+def check_copy(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    text: str,
+) -> tuple[int, list[str]]:
     """`callgen check` on a copy of one spec (edited), from tmp_path."""
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / f"{name}.yaml").write_text(text, encoding="utf-8")
@@ -148,10 +153,14 @@ def test_a_stop_sharing_the_start_route_is_refused(
     ("name", "required"),
     [
         ("quanshi_event", {"create_event_call": {"token", "eventId", "callList"}}),
-        ("yantong_groupcall", {"start_task": {"token", "data", "id"},
-                               "stop_task": {"token", "data", "id"},
-                               "upload_data": {"token", "data", "id", "batch_id", "data_list",
-                                               "phone"}}),
+        (
+            "yantong_groupcall",
+            {
+                "start_task": {"token", "data", "id"},
+                "stop_task": {"token", "data", "id"},
+                "upload_data": {"token", "data", "id", "batch_id", "data_list", "phone"},
+            },
+        ),
     ],
 )
 def test_blank_required_columns_are_inferred(name: str, required: dict[str, set[str]]) -> None:
@@ -228,8 +237,13 @@ def test_003_example_without_expect_violations_fails_check(
 
 # -- 004: Huawei delete takes only optional criteria -------------------------------------------
 
-DELETED = {"resultCode": "0200000", "resultDesc": "", "returnCode": "0200000", "returnDesc": "",
-           "successCount": 3}
+DELETED = {
+    "resultCode": "0200000",
+    "resultDesc": "",
+    "returnCode": "0200000",
+    "returnDesc": "",
+    "successCount": 3,
+}
 
 
 def test_huawei_delete_guard_note() -> None:
@@ -293,7 +307,9 @@ def test_huawei_async_delete_is_guarded_too() -> None:
 
     async def run(call: Callable[[Any], Any]) -> None:
         async with huawei_isales.AsyncClient(
-            "https://192.0.2.1:8443", access_key="ak", secret_key="sk",
+            "https://192.0.2.1:8443",
+            access_key="ak",
+            secret_key="sk",
             transport=recorder.transport(),
         ) as client:
             await call(client)
@@ -336,8 +352,13 @@ def test_quanshi_response_schema_allows_null_inner_request_id() -> None:
 def test_quanshi_error_carries_the_top_level_request_id() -> None:
     from outbound import quanshi_event
 
-    answer = {"code": 40001, "msg": "bad event", "requestId": "top-level-id", "timeStamp": 1,
-              "data": {"requestId": "inner-id"}}
+    answer = {
+        "code": 40001,
+        "msg": "bad event",
+        "requestId": "top-level-id",
+        "timeStamp": 1,
+        "data": {"requestId": "inner-id"},
+    }
     recorder = Recorder(answer)
     entry = quanshi_event.CallListEntry(mobile="13800000001")
     client = quanshi_event.Client("http://vendor.test", token="t0k", transport=recorder.transport())

@@ -207,200 +207,513 @@ def append(after: str, extra: str) -> tuple[str, str]:
 
 CASES = [
     # -- YAML itself -------------------------------------------------------------------------
-    Case("yaml_syntax", "title: Demo service", "title: Demo: service", ": service",
-         "YAML syntax error: mapping values are not allowed here"),
-    Case("tab_indentation", "  header: Authorization", "\theader: Authorization", "\theader",
-         "tab character: indent with spaces"),
-    Case("duplicate_key", *append("title: Demo service\n", "title: Again\n"), "title: Again",
-         "duplicate key 'title' (first at line 3)"),
-    Case("merge_key", *append("  note: base_note\n", "  <<: {note: base_note}\n"), "<<",
-         "merge keys (<<) are not supported"),
-    Case("alias", "title: Demo service", "title: *url", "*url",
-         "aliases (*url) are not supported"),
-    Case("multiple_documents", *append("    decision: Guarded.\n", "---\nextra: 1\n"),
-         "extra: 1", "one YAML document per spec file, found several"),
-    Case("unquoted_leading_zero", 'success: ["0200000"]', "success: [0200000]", "0200000]",
-         "'0200000' is read as the number 65536 (a leading 0 makes YAML read octal): "
-         "quote it for a string, or write 65536"),
-    Case("unquoted_error_code", '  - code: "0200000"', "  - code: 0200000", "0200000\n",
-         "'0200000' is read as the number 65536"),
-    Case("unquoted_date_in_example", '- {called: "80021"}', "- {called: 2024-01-01}",
-         "2024-01-01", "'2024-01-01' is read as a YAML date, which JSON has no type for; quote it"),
-    Case("yes_is_a_boolean", "    creates: false", "    creates: no", "no\n",
-         "'no' is read as the boolean false: write false, or quote it for a string"),
-    Case("exponent_without_dot", "maximum: 9999, source", "maximum: 1e4, source", "1e4",
-         "'1e4' is read as a string: YAML 1.1 reads an exponent as a number only with a dot "
-         "and a sign; write 1.0e+4"),
-    Case("not_a_number", "    value: 20\n", "    value: .nan\n", ".nan",
-         "'.nan' is not a JSON number"),
-    Case("custom_tag", "title: Demo service", "title: !shout Demo service", "!shout",
-         "YAML tag '!shout' is not supported"),
+    Case(
+        "yaml_syntax",
+        "title: Demo service",
+        "title: Demo: service",
+        ": service",
+        "YAML syntax error: mapping values are not allowed here",
+    ),
+    Case(
+        "tab_indentation",
+        "  header: Authorization",
+        "\theader: Authorization",
+        "\theader",
+        "tab character: indent with spaces",
+    ),
+    Case(
+        "duplicate_key",
+        *append("title: Demo service\n", "title: Again\n"),
+        "title: Again",
+        "duplicate key 'title' (first at line 3)",
+    ),
+    Case(
+        "merge_key",
+        *append("  note: base_note\n", "  <<: {note: base_note}\n"),
+        "<<",
+        "merge keys (<<) are not supported",
+    ),
+    Case("alias", "title: Demo service", "title: *url", "*url", "aliases (*url) are not supported"),
+    Case(
+        "multiple_documents",
+        *append("    decision: Guarded.\n", "---\nextra: 1\n"),
+        "extra: 1",
+        "one YAML document per spec file, found several",
+    ),
+    Case(
+        "unquoted_leading_zero",
+        'success: ["0200000"]',
+        "success: [0200000]",
+        "0200000]",
+        "'0200000' is read as the number 65536 (a leading 0 makes YAML read octal): "
+        "quote it for a string, or write 65536",
+    ),
+    Case(
+        "unquoted_error_code",
+        '  - code: "0200000"',
+        "  - code: 0200000",
+        "0200000\n",
+        "'0200000' is read as the number 65536",
+    ),
+    Case(
+        "unquoted_date_in_example",
+        '- {called: "80021"}',
+        "- {called: 2024-01-01}",
+        "2024-01-01",
+        "'2024-01-01' is read as a YAML date, which JSON has no type for; quote it",
+    ),
+    Case(
+        "yes_is_a_boolean",
+        "    creates: false",
+        "    creates: no",
+        "no\n",
+        "'no' is read as the boolean false: write false, or quote it for a string",
+    ),
+    Case(
+        "exponent_without_dot",
+        "maximum: 9999, source",
+        "maximum: 1e4, source",
+        "1e4",
+        "'1e4' is read as a string: YAML 1.1 reads an exponent as a number only with a dot "
+        "and a sign; write 1.0e+4",
+    ),
+    Case(
+        "not_a_number",
+        "    value: 20\n",
+        "    value: .nan\n",
+        ".nan",
+        "'.nan' is not a JSON number",
+    ),
+    Case(
+        "custom_tag",
+        "title: Demo service",
+        "title: !shout Demo service",
+        "!shout",
+        "YAML tag '!shout' is not supported",
+    ),
     # -- shape (meta-schema) -----------------------------------------------------------------
-    Case("unknown_top_level_key", *append("title: Demo service\n", "titel: Demo\n"), "titel",
-         "unknown key 'titel' in the top level (allowed: auth, base_url,"),
-    Case("unknown_key_in_property", "        max_length: 24\n        pattern",
-         "        maxlength: 24\n        pattern", "maxlength",
-         "unknown key 'maxlength' in types/Number/properties/called (allowed: codes, default,"),
-    Case("string_for_min_length", "session: {type: string, min_length: 1}",
-         'session: {type: string, min_length: "1"}', '"1"}',
-         "operations/delete_numbers/request/properties/session/min_length: expected integer, "
-         "got a string; write the number without quotes"),
-    Case("negative_min_length", "session: {type: string, min_length: 1}",
-         "session: {type: string, min_length: -1}", "-1}",
-         "session/min_length: must be ≥ 0, got -1"),
-    Case("missing_service", "service: demo\n", "", "callgen",
-         "the top level: missing required key 'service'"),
-    Case("unknown_wire_type", "session: {type: string, min_length: 1}",
-         "session: {type: str}", "str}",
-         "session/type: 'str' is not one of: 'string', 'integer',"),
-    Case("required_outside_properties", "items: {ref: Number}",
-         "items: {ref: Number, required: true}", "required: true}",
-         "key 'required' is not allowed in operations/add_numbers/request/properties/numbers/"
-         "items: required, required_if and inferred belong to entries of properties"),
-    Case("header_without_value", 'Authorization: {credential: true, source: "002 Table 2"}',
-         'Authorization: {source: "002 Table 2"}', '{source: "002 Table 2"}',
-         "headers/Authorization: needs one of the keys 'value' or 'credential'"),
-    Case("callback_example_kind", "      - name: doc_callback\n",
-         "      - name: doc_callback\n        kind: request\n", 'kind: request\n        source: "002 Callback"',
-         "key 'kind' is not allowed in callbacks/call_result/examples/0"),
-    Case("bad_operation_id", "  delete_numbers:\n", "  DeleteNumbers:\n", "DeleteNumbers",
-         "key 'DeleteNumbers' in operations: 'DeleteNumbers' does not match ^[a-z][a-z0-9_]*$"
-         " — snake_case identifier"),
-    Case("source_without_seed_id", 'source: "002 Table 4 #1"', 'source: "Table 4 #1"',
-         '"Table 4 #1"', "'Table 4 #1' does not match ^[0-9]{3}( |$)"),
+    Case(
+        "unknown_top_level_key",
+        *append("title: Demo service\n", "titel: Demo\n"),
+        "titel",
+        "unknown key 'titel' in the top level (allowed: auth, base_url,",
+    ),
+    Case(
+        "unknown_key_in_property",
+        "        max_length: 24\n        pattern",
+        "        maxlength: 24\n        pattern",
+        "maxlength",
+        "unknown key 'maxlength' in types/Number/properties/called (allowed: codes, default,",
+    ),
+    Case(
+        "string_for_min_length",
+        "session: {type: string, min_length: 1}",
+        'session: {type: string, min_length: "1"}',
+        '"1"}',
+        "operations/delete_numbers/request/properties/session/min_length: expected integer, "
+        "got a string; write the number without quotes",
+    ),
+    Case(
+        "negative_min_length",
+        "session: {type: string, min_length: 1}",
+        "session: {type: string, min_length: -1}",
+        "-1}",
+        "session/min_length: must be ≥ 0, got -1",
+    ),
+    Case(
+        "missing_service",
+        "service: demo\n",
+        "",
+        "callgen",
+        "the top level: missing required key 'service'",
+    ),
+    Case(
+        "unknown_wire_type",
+        "session: {type: string, min_length: 1}",
+        "session: {type: str}",
+        "str}",
+        "session/type: 'str' is not one of: 'string', 'integer',",
+    ),
+    Case(
+        "required_outside_properties",
+        "items: {ref: Number}",
+        "items: {ref: Number, required: true}",
+        "required: true}",
+        "key 'required' is not allowed in operations/add_numbers/request/properties/numbers/"
+        "items: required, required_if and inferred belong to entries of properties",
+    ),
+    Case(
+        "header_without_value",
+        'Authorization: {credential: true, source: "002 Table 2"}',
+        'Authorization: {source: "002 Table 2"}',
+        '{source: "002 Table 2"}',
+        "headers/Authorization: needs one of the keys 'value' or 'credential'",
+    ),
+    Case(
+        "callback_example_kind",
+        "      - name: doc_callback\n",
+        "      - name: doc_callback\n        kind: request\n",
+        'kind: request\n        source: "002 Callback"',
+        "key 'kind' is not allowed in callbacks/call_result/examples/0",
+    ),
+    Case(
+        "bad_operation_id",
+        "  delete_numbers:\n",
+        "  DeleteNumbers:\n",
+        "DeleteNumbers",
+        "key 'DeleteNumbers' in operations: 'DeleteNumbers' does not match ^[a-z][a-z0-9_]*$"
+        " — snake_case identifier",
+    ),
+    Case(
+        "source_without_seed_id",
+        'source: "002 Table 4 #1"',
+        'source: "Table 4 #1"',
+        '"Table 4 #1"',
+        "'Table 4 #1' does not match ^[0-9]{3}( |$)",
+    ),
     # -- names and references ----------------------------------------------------------------
-    Case("service_not_file_name", "service: demo\n", "service: demo2\n", "demo2",
-         "service 'demo2' must match the file name 'demo'"),
-    Case("dangling_ref", "items: {ref: Number}", "items: {ref: Numbr}", "Numbr",
-         "unknown type 'Numbr' (types: Number)"),
-    Case("ref_cycle", "      extension:\n        type: string\n",
-         "      extension:\n        ref: Number\n", "Number:\n",
-         "type 'Number' refers to itself (Number → Number); recursive types are not supported"),
-    Case("required_if_not_a_sibling", "required_if: {field: kind, equals: 1}",
-         "required_if: {field: knd, equals: 1}", "knd",
-         "required_if names 'knd', not a sibling"),
-    Case("exactly_one_of_unknown", "exactly_one_of: [called, session]",
-         "exactly_one_of: [called, sesion]", "sesion",
-         "exactly_one_of names 'sesion', not a property"),
-    Case("unique_by_scalar_items", "unique_by: called\n          items: {ref: Number}",
-         "unique_by: called\n          items: {type: string}", "called\n          items",
-         "unique_by needs items that are objects; for scalar items write unique: true",
-         count=2),  # and must_match /numbers/*/called no longer resolves
-    Case("unique_by_unknown_key", "unique_by: called", "unique_by: calld", "calld",
-         "unique_by names 'calld', which is not a property of Number"),
-    Case("must_match_unresolved", "must_match: /numbers/*/called",
-         "must_match: /numbers/*/caled", "/numbers/*/caled",
-         "must_match '/numbers/*/caled' does not resolve in the body schema"),
-    Case("path_param_undeclared", "path: /campaigns/{vdnId}/numbers\n",
-         "path: /campaigns/{vdnId}/numbers/{campaignId}\n", "/campaigns/{vdnId}/numbers/{c",
-         "path parameter {campaignId} is not declared in path_params"),
-    Case("path_param_not_in_path", "path: /campaigns/{vdnId}/numbers\n",
-         "path: /campaigns/numbers\n", "vdnId: {type: integer, minimum: 1, maximum: 9999, s",
-         "path parameter 'vdnId' does not appear in path"),
-    Case("two_operations_one_route", "path: /campaigns/{vdnId}/numbers/delete",
-         "path: /campaigns/{vdnId}/numbers", "/campaigns/{vdnId}/numbers\n",
-         "delete_numbers has the same method, path and query as add_numbers; two operations "
-         "must never share a route", nth=2),
-    Case("path_param_argument_collision", "        session: {type: string, min_length: 1}\n",
-         "        session: {type: string, min_length: 1}\n        vdn_id: {type: integer}\n",
-         "vdn_id:", "argument 'vdn_id' and path parameter 'vdnId' both become the keyword "
-         "argument 'vdn_id' of delete_numbers"),
-    Case("unknown_code_in_rule_codes", '  max_length: "02000003"', '  max_length: "02000009"',
-         '"02000009"', "error code '02000009' is not declared under error_codes"),
-    Case("unknown_code_in_limit", '    code: "02000003"\n    source: "002 Usage"',
-         '    code: "0200029"\n    source: "002 Usage"', '"0200029"',
-         "error code '0200029' is not declared under error_codes"),
-    Case("unknown_code_in_operation", 'error_codes: ["02000003"]',
-         'error_codes: ["02000003", "0200099"]', '"0200099"',
-         "error code '0200099' is not declared under error_codes"),
-    Case("unknown_code_in_codes", "session: {type: string, min_length: 1}",
-         'session: {type: string, min_length: 1, codes: {min_length: "0200099"}}', '"0200099"',
-         "error code '0200099' is not declared under error_codes"),
-    Case("duplicate_error_code", *append("      - {source: \"002 Table 7\", text: Too long.}\n",
-         '  - code: "02000003"\n    name: TOO_LONG_AGAIN\n    texts:\n'
-         '      - {source: "002 Table 7", text: Again.}\n'),
-         '"02000003"\n    name: TOO_LONG_AGAIN', "error code '02000003' is declared twice"),
-    Case("duplicate_note_id", *append("    decision: Guarded.\n",
-         '  - id: base_note\n    source: "002 URI"\n    about: [base_url]\n    text: Again.\n'
-         "    decision: Again.\n"), "base_note\n    source", "note id 'base_note' is used twice",
-         nth=2),
-    Case("guard_unknown_note", "note: empty_delete", "note: empty_delet", "empty_delet\n",
-         "unknown note 'empty_delet'"),
-    Case("source_undeclared_seed", 'source: "002 Table 4 #1"', 'source: "003 Table 4 #1"',
-         '"003 Table 4 #1"',
-         "source '003 Table 4 #1' must start with a seed id declared under sources (002)"),
-    Case("snake_case_collision", "        session: {type: string, min_length: 1}\n",
-         "        session: {type: string, min_length: 1}\n        fooBar: {type: string}\n"
-         "        foo_bar: {type: string}\n", "foo_bar:",
-         "property 'foo_bar' and 'fooBar' both become 'foo_bar' in Python; rename one"),
-    Case("duplicate_header", *append('      Authorization: {credential: true, source: "002 Table 2"}\n',
-         '      authorization: {value: "x", source: "002 Table 2"}\n'), "authorization:",
-         "header 'authorization' is declared twice (as 'Authorization')"),
-    Case("duplicate_example_name", *append('        body: {called: "80021"}\n',
-         '      - name: doc_callback\n        source: "002 Callback"\n        body: {called: "1"}\n'),
-         "doc_callback\n        source", "example name 'doc_callback' is used twice here "
-         "(first at line", nth=2),
-    Case("duplicate_limit_id", *append("    description: At most 20 numbers.\n",
-         "  - id: numbers_per_call\n    kind: server_quota\n    enforced_by: server\n"
-         '    source: "002 Usage"\n    description: Again.\n'), "numbers_per_call\n    kind: server",
-         "limit id 'numbers_per_call' is used twice"),
-    Case("arguments_at_into_items", "    batch: {field: numbers}\n",
-         "    arguments_at: /numbers/0\n", "/numbers/0",
-         "arguments_at must name object properties only, not array items"),
-    Case("path_param_not_scalar", "vdnId: {type: integer, minimum: 1, maximum: 9999}\n",
-         "vdnId: {ref: Number}\n", "vdnId: {ref",
-         "path parameter 'vdnId' must have type string, integer, integer_string or number"),
-    Case("must_match_in_callback_unresolved",
-         "        called: {type: string, max_length: 24}\n    examples:",
-         "        called: {type: string, max_length: 24, must_match: /nope}\n    examples:",
-         "/nope}", "must_match '/nope' does not resolve in the body schema"),
+    Case(
+        "service_not_file_name",
+        "service: demo\n",
+        "service: demo2\n",
+        "demo2",
+        "service 'demo2' must match the file name 'demo'",
+    ),
+    Case(
+        "dangling_ref",
+        "items: {ref: Number}",
+        "items: {ref: Numbr}",
+        "Numbr",
+        "unknown type 'Numbr' (types: Number)",
+    ),
+    Case(
+        "ref_cycle",
+        "      extension:\n        type: string\n",
+        "      extension:\n        ref: Number\n",
+        "Number:\n",
+        "type 'Number' refers to itself (Number → Number); recursive types are not supported",
+    ),
+    Case(
+        "required_if_not_a_sibling",
+        "required_if: {field: kind, equals: 1}",
+        "required_if: {field: knd, equals: 1}",
+        "knd",
+        "required_if names 'knd', not a sibling",
+    ),
+    Case(
+        "exactly_one_of_unknown",
+        "exactly_one_of: [called, session]",
+        "exactly_one_of: [called, sesion]",
+        "sesion",
+        "exactly_one_of names 'sesion', not a property",
+    ),
+    Case(
+        "unique_by_scalar_items",
+        "unique_by: called\n          items: {ref: Number}",
+        "unique_by: called\n          items: {type: string}",
+        "called\n          items",
+        "unique_by needs items that are objects; for scalar items write unique: true",
+        count=2,
+    ),  # and must_match /numbers/*/called no longer resolves
+    Case(
+        "unique_by_unknown_key",
+        "unique_by: called",
+        "unique_by: calld",
+        "calld",
+        "unique_by names 'calld', which is not a property of Number",
+    ),
+    Case(
+        "must_match_unresolved",
+        "must_match: /numbers/*/called",
+        "must_match: /numbers/*/caled",
+        "/numbers/*/caled",
+        "must_match '/numbers/*/caled' does not resolve in the body schema",
+    ),
+    Case(
+        "path_param_undeclared",
+        "path: /campaigns/{vdnId}/numbers\n",
+        "path: /campaigns/{vdnId}/numbers/{campaignId}\n",
+        "/campaigns/{vdnId}/numbers/{c",
+        "path parameter {campaignId} is not declared in path_params",
+    ),
+    Case(
+        "path_param_not_in_path",
+        "path: /campaigns/{vdnId}/numbers\n",
+        "path: /campaigns/numbers\n",
+        "vdnId: {type: integer, minimum: 1, maximum: 9999, s",
+        "path parameter 'vdnId' does not appear in path",
+    ),
+    Case(
+        "two_operations_one_route",
+        "path: /campaigns/{vdnId}/numbers/delete",
+        "path: /campaigns/{vdnId}/numbers",
+        "/campaigns/{vdnId}/numbers\n",
+        "delete_numbers has the same method, path and query as add_numbers; two operations "
+        "must never share a route",
+        nth=2,
+    ),
+    Case(
+        "path_param_argument_collision",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1}\n        vdn_id: {type: integer}\n",
+        "vdn_id:",
+        "argument 'vdn_id' and path parameter 'vdnId' both become the keyword "
+        "argument 'vdn_id' of delete_numbers",
+    ),
+    Case(
+        "unknown_code_in_rule_codes",
+        '  max_length: "02000003"',
+        '  max_length: "02000009"',
+        '"02000009"',
+        "error code '02000009' is not declared under error_codes",
+    ),
+    Case(
+        "unknown_code_in_limit",
+        '    code: "02000003"\n    source: "002 Usage"',
+        '    code: "0200029"\n    source: "002 Usage"',
+        '"0200029"',
+        "error code '0200029' is not declared under error_codes",
+    ),
+    Case(
+        "unknown_code_in_operation",
+        'error_codes: ["02000003"]',
+        'error_codes: ["02000003", "0200099"]',
+        '"0200099"',
+        "error code '0200099' is not declared under error_codes",
+    ),
+    Case(
+        "unknown_code_in_codes",
+        "session: {type: string, min_length: 1}",
+        'session: {type: string, min_length: 1, codes: {min_length: "0200099"}}',
+        '"0200099"',
+        "error code '0200099' is not declared under error_codes",
+    ),
+    Case(
+        "duplicate_error_code",
+        *append(
+            '      - {source: "002 Table 7", text: Too long.}\n',
+            '  - code: "02000003"\n    name: TOO_LONG_AGAIN\n    texts:\n'
+            '      - {source: "002 Table 7", text: Again.}\n',
+        ),
+        '"02000003"\n    name: TOO_LONG_AGAIN',
+        "error code '02000003' is declared twice",
+    ),
+    Case(
+        "duplicate_note_id",
+        *append(
+            "    decision: Guarded.\n",
+            '  - id: base_note\n    source: "002 URI"\n    about: [base_url]\n    text: Again.\n'
+            "    decision: Again.\n",
+        ),
+        "base_note\n    source",
+        "note id 'base_note' is used twice",
+        nth=2,
+    ),
+    Case(
+        "guard_unknown_note",
+        "note: empty_delete",
+        "note: empty_delet",
+        "empty_delet\n",
+        "unknown note 'empty_delet'",
+    ),
+    Case(
+        "source_undeclared_seed",
+        'source: "002 Table 4 #1"',
+        'source: "003 Table 4 #1"',
+        '"003 Table 4 #1"',
+        "source '003 Table 4 #1' must start with a seed id declared under sources (002)",
+    ),
+    Case(
+        "snake_case_collision",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1}\n        fooBar: {type: string}\n"
+        "        foo_bar: {type: string}\n",
+        "foo_bar:",
+        "property 'foo_bar' and 'fooBar' both become 'foo_bar' in Python; rename one",
+    ),
+    Case(
+        "duplicate_header",
+        *append(
+            '      Authorization: {credential: true, source: "002 Table 2"}\n',
+            '      authorization: {value: "x", source: "002 Table 2"}\n',
+        ),
+        "authorization:",
+        "header 'authorization' is declared twice (as 'Authorization')",
+    ),
+    Case(
+        "duplicate_example_name",
+        *append(
+            '        body: {called: "80021"}\n',
+            '      - name: doc_callback\n        source: "002 Callback"\n        body: {called: "1"}\n',
+        ),
+        "doc_callback\n        source",
+        "example name 'doc_callback' is used twice here " "(first at line",
+        nth=2,
+    ),
+    Case(
+        "duplicate_limit_id",
+        *append(
+            "    description: At most 20 numbers.\n",
+            "  - id: numbers_per_call\n    kind: server_quota\n    enforced_by: server\n"
+            '    source: "002 Usage"\n    description: Again.\n',
+        ),
+        "numbers_per_call\n    kind: server",
+        "limit id 'numbers_per_call' is used twice",
+    ),
+    Case(
+        "arguments_at_into_items",
+        "    batch: {field: numbers}\n",
+        "    arguments_at: /numbers/0\n",
+        "/numbers/0",
+        "arguments_at must name object properties only, not array items",
+    ),
+    Case(
+        "path_param_not_scalar",
+        "vdnId: {type: integer, minimum: 1, maximum: 9999}\n",
+        "vdnId: {ref: Number}\n",
+        "vdnId: {ref",
+        "path parameter 'vdnId' must have type string, integer, integer_string or number",
+    ),
+    Case(
+        "must_match_in_callback_unresolved",
+        "        called: {type: string, max_length: 24}\n    examples:",
+        "        called: {type: string, max_length: 24, must_match: /nope}\n    examples:",
+        "/nope}",
+        "must_match '/nope' does not resolve in the body schema",
+    ),
     # -- bounds, patterns, types -------------------------------------------------------------
-    Case("min_length_above_max_length", "session: {type: string, min_length: 1}",
-         "session: {type: string, min_length: 50, max_length: 7}", "7}",
-         "min_length (50) must be ≤ max_length (7)"),
-    Case("minimum_above_maximum", "minimum: 1, maximum: 9999, source",
-         "minimum: 10000, maximum: 9999, source", "9999, source",
-         "minimum (10000) must be ≤ maximum (9999)"),
-    Case("exclusive_bounds_equal", "vdnId: {type: integer, minimum: 1, maximum: 9999}\n",
-         "vdnId: {type: integer, exclusive_minimum: 5, exclusive_maximum: 5}\n", "5}",
-         "exclusive_minimum (5) must be < exclusive_maximum (5)"),
-    Case("min_items_above_max_items", "min_items: 1\n", "min_items: 21\n",
-         "20\n          unique_by", "min_items (21) must be ≤ max_items (20)"),
-    Case("unanchored_pattern", 'pattern: "^[0-9*#]+$"', 'pattern: "^[0-9]+"', '"^[0-9]+"',
-         "pattern '^[0-9]+' must be anchored: start with ^ and end with $"),
-    Case("pattern_does_not_compile", 'pattern: "^[0-9*#]+$"', 'pattern: "^[0-9*#+$"',
-         '"^[0-9*#+$"', "pattern '^[0-9*#+$' does not compile: unterminated character set"),
-    Case("pattern_with_backslash_d", 'pattern: "^[0-9*#]+$"', 'pattern: "^\\\\d+$"',
-         '"^\\\\d+$"', "uses \\d, which match non-ASCII characters too; write an explicit class"),
-    Case("non_ascii_pattern", 'pattern: "^[0-9*#]+$"', 'pattern: "^[０-９]+$"', '"^[０-９]+$"',
-         "pattern '^[０-９]+$' must be ASCII"),
-    Case("python_only_pattern", 'pattern: "^[0-9*#]+$"', 'pattern: "^(?P<n>[0-9]+)$"',
-         '"^(?P<n>', "which JSON Schema (ECMA-262) regular expressions do not have"),
-    Case("enum_value_wrong_type", "- {value: 0, meaning: mobile}",
-         '- {value: "0", meaning: mobile}', '"0", meaning',
-         "enum value '0' is not of type integer", count=2),  # and default 0 is not in the enum
-    Case("default_not_in_enum", "default: 0", "default: 2", "2\n        enum",
-         "default 2 is not one of the enum values"),
-    Case("max_length_on_integer", "        type: integer\n        default: 0",
-         "        type: integer\n        max_length: 3\n        default: 0", "max_length: 3",
-         "max_length does not apply to type integer"),
-    Case("array_without_items", "          items: {ref: Number}\n", "", "numbers:\n          type",
-         "an array schema needs items"),
-    Case("guard_names_a_non_argument", "unless_any_of: [called]", "unless_any_of: [calld]",
-         "calld", "'calld' is not an argument of delete_numbers (arguments: called, session)"),
-    Case("batch_field_not_an_array", "batch: {field: numbers}", "batch: {field: group}",
-         "group}", "batch.field 'group' is not an array: it must name an array argument"),
+    Case(
+        "min_length_above_max_length",
+        "session: {type: string, min_length: 1}",
+        "session: {type: string, min_length: 50, max_length: 7}",
+        "7}",
+        "min_length (50) must be ≤ max_length (7)",
+    ),
+    Case(
+        "minimum_above_maximum",
+        "minimum: 1, maximum: 9999, source",
+        "minimum: 10000, maximum: 9999, source",
+        "9999, source",
+        "minimum (10000) must be ≤ maximum (9999)",
+    ),
+    Case(
+        "exclusive_bounds_equal",
+        "vdnId: {type: integer, minimum: 1, maximum: 9999}\n",
+        "vdnId: {type: integer, exclusive_minimum: 5, exclusive_maximum: 5}\n",
+        "5}",
+        "exclusive_minimum (5) must be < exclusive_maximum (5)",
+    ),
+    Case(
+        "min_items_above_max_items",
+        "min_items: 1\n",
+        "min_items: 21\n",
+        "20\n          unique_by",
+        "min_items (21) must be ≤ max_items (20)",
+    ),
+    Case(
+        "unanchored_pattern",
+        'pattern: "^[0-9*#]+$"',
+        'pattern: "^[0-9]+"',
+        '"^[0-9]+"',
+        "pattern '^[0-9]+' must be anchored: start with ^ and end with $",
+    ),
+    Case(
+        "pattern_does_not_compile",
+        'pattern: "^[0-9*#]+$"',
+        'pattern: "^[0-9*#+$"',
+        '"^[0-9*#+$"',
+        "pattern '^[0-9*#+$' does not compile: unterminated character set",
+    ),
+    Case(
+        "pattern_with_backslash_d",
+        'pattern: "^[0-9*#]+$"',
+        'pattern: "^\\\\d+$"',
+        '"^\\\\d+$"',
+        "uses \\d, which match non-ASCII characters too; write an explicit class",
+    ),
+    Case(
+        "non_ascii_pattern",
+        'pattern: "^[0-9*#]+$"',
+        'pattern: "^[０-９]+$"',
+        '"^[０-９]+$"',
+        "pattern '^[０-９]+$' must be ASCII",
+    ),
+    Case(
+        "python_only_pattern",
+        'pattern: "^[0-9*#]+$"',
+        'pattern: "^(?P<n>[0-9]+)$"',
+        '"^(?P<n>',
+        "which JSON Schema (ECMA-262) regular expressions do not have",
+    ),
+    Case(
+        "enum_value_wrong_type",
+        "- {value: 0, meaning: mobile}",
+        '- {value: "0", meaning: mobile}',
+        '"0", meaning',
+        "enum value '0' is not of type integer",
+        count=2,
+    ),  # and default 0 is not in the enum
+    Case(
+        "default_not_in_enum",
+        "default: 0",
+        "default: 2",
+        "2\n        enum",
+        "default 2 is not one of the enum values",
+    ),
+    Case(
+        "max_length_on_integer",
+        "        type: integer\n        default: 0",
+        "        type: integer\n        max_length: 3\n        default: 0",
+        "max_length: 3",
+        "max_length does not apply to type integer",
+    ),
+    Case(
+        "array_without_items",
+        "          items: {ref: Number}\n",
+        "",
+        "numbers:\n          type",
+        "an array schema needs items",
+    ),
+    Case(
+        "guard_names_a_non_argument",
+        "unless_any_of: [called]",
+        "unless_any_of: [calld]",
+        "calld",
+        "'calld' is not an argument of delete_numbers (arguments: called, session)",
+    ),
+    Case(
+        "batch_field_not_an_array",
+        "batch: {field: numbers}",
+        "batch: {field: group}",
+        "group}",
+        "batch.field 'group' is not an array: it must name an array argument",
+    ),
     # -- examples ----------------------------------------------------------------------------
-    Case("example_breaks_its_own_rule", '- {called: "80021"}',
-         '- {called: "8002180021800218002180021"}', '"8002180021800218002180021"',
-         "example 'doc_request' of add_numbers: /numbers/0/called: must be at most 24 "
-         "characters, got 25 [max_length]"),
-    Case("callback_example_breaks_its_rule", 'body: {called: "80021"}', "body: {called: 80021}",
-         "80021}", "example 'doc_callback' of call_result: /called: "),
-    Case("expect_violations_that_does_not_occur", *append('            - {called: "80021"}\n',
-         "        expect_violations:\n          - {path: /numbers/0/called, rule: max_length}\n"),
-         "name: doc_request", "example 'doc_request' of add_numbers: expected a max_length "
-         "violation at /numbers/0/called, found none"),
+    Case(
+        "example_breaks_its_own_rule",
+        '- {called: "80021"}',
+        '- {called: "8002180021800218002180021"}',
+        '"8002180021800218002180021"',
+        "example 'doc_request' of add_numbers: /numbers/0/called: must be at most 24 "
+        "characters, got 25 [max_length]",
+    ),
+    Case(
+        "callback_example_breaks_its_rule",
+        'body: {called: "80021"}',
+        "body: {called: 80021}",
+        "80021}",
+        "example 'doc_callback' of call_result: /called: ",
+    ),
+    Case(
+        "expect_violations_that_does_not_occur",
+        *append(
+            '            - {called: "80021"}\n',
+            "        expect_violations:\n          - {path: /numbers/0/called, rule: max_length}\n",
+        ),
+        "name: doc_request",
+        "example 'doc_request' of add_numbers: expected a max_length "
+        "violation at /numbers/0/called, found none",
+    ),
 ]
 
 RAW_CASES = [
@@ -408,22 +721,53 @@ RAW_CASES = [
     ("empty_file", b"", 1, 1, "empty spec: expected a mapping with callgen, service, …"),
     ("whitespace_only", b"  \n\n    \n", 1, 1, "empty spec"),
     ("comments_only", b"# nothing here\n", 1, 1, "empty spec"),
-    ("binary_nul_bytes", b"callgen: 1\n\x00\x01\x02", 1, 1, "not a text file (it contains NUL bytes)"),
-    ("invalid_utf8", BASE.replace("Demo service", "Demo \xff").encode("utf-8").replace(
-        b"\xc3\xbf", b"\xff"), 3, 13, "not UTF-8 text (byte"),
-    ("control_character", b"callgen: 1\ntitle: a\x07b\n", 2, 9,
-     "character U+0007 is not allowed in YAML text"),
-    ("list_at_top_level", b"- callgen: 1\n- service: demo\n", 1, 1,
-     "a spec must be a mapping with callgen, service, …; found a list"),
+    (
+        "binary_nul_bytes",
+        b"callgen: 1\n\x00\x01\x02",
+        1,
+        1,
+        "not a text file (it contains NUL bytes)",
+    ),
+    (
+        "invalid_utf8",
+        BASE.replace("Demo service", "Demo \xff").encode("utf-8").replace(b"\xc3\xbf", b"\xff"),
+        3,
+        13,
+        "not UTF-8 text (byte",
+    ),
+    (
+        "control_character",
+        b"callgen: 1\ntitle: a\x07b\n",
+        2,
+        9,
+        "character U+0007 is not allowed in YAML text",
+    ),
+    (
+        "list_at_top_level",
+        b"- callgen: 1\n- service: demo\n",
+        1,
+        1,
+        "a spec must be a mapping with callgen, service, …; found a list",
+    ),
     ("scalar_at_top_level", b"just some words\n", 1, 1, "a spec must be a mapping"),
     ("unclosed_flow", b"callgen: [1, 2\n", 2, 1, "YAML syntax error"),
-    ("deep_nesting", b"a: " + b"[" * 200 + b"]" * 200 + b"\n", 1, 67, "nested deeper than 64 levels"),
+    (
+        "deep_nesting",
+        b"a: " + b"[" * 200 + b"]" * 200 + b"\n",
+        1,
+        67,
+        "nested deeper than 64 levels",
+    ),
     ("lone_surrogate", b'callgen: 1\ntitle: "\\ud800"\n', 2, 8, "contains a lone surrogate"),
 ]
 
 
-def run_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-              files: dict[str, bytes]) -> tuple[int, list[str]]:
+def run_check(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, bytes],
+) -> tuple[int, list[str]]:
     specs = tmp_path / "specs"
     specs.mkdir()
     for name, data in files.items():
@@ -434,8 +778,9 @@ def run_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
     return code, captured.err.splitlines()
 
 
-def assert_reported(code: int, lines: list[str], expected: str, message: str,
-                    count: int | None) -> None:
+def assert_reported(
+    code: int, lines: list[str], expected: str, message: str, count: int | None
+) -> None:
     assert code == 2, lines
     assert lines, "nothing on stderr"
     assert SUMMARY.match(lines[-1]), lines[-1]
@@ -448,8 +793,9 @@ def assert_reported(code: int, lines: list[str], expected: str, message: str,
         assert lines[-1] == f"{count} problem(s) in the specs"
 
 
-def test_the_base_spec_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_base_spec_is_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, lines = run_check(tmp_path, monkeypatch, capsys, {"demo.yaml": BASE.encode()})
     assert code == 1, lines  # valid; only the (empty) output folder differs
     assert not any(LINE.match(line) for line in lines)
@@ -461,8 +807,9 @@ def test_the_table_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_broken_spec(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_spec(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = case.text()
     line, col = position(text, case.at, case.nth)
     code, lines = run_check(tmp_path, monkeypatch, capsys, {"demo.yaml": text.encode()})
@@ -470,20 +817,27 @@ def test_broken_spec(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("case", RAW_CASES, ids=lambda c: c[0])
-def test_broken_file(case: tuple[str, bytes, int, int, str], tmp_path: Path,
-                     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_file(
+    case: tuple[str, bytes, int, int, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _, data, line, col, message = case
     code, lines = run_check(tmp_path, monkeypatch, capsys, {"demo.yaml": data})
     assert_reported(code, lines, f"{FILE}:{line}:{col}", message, 1)
 
 
-def test_every_problem_of_a_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_problem_of_a_file_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (
         BASE.replace("items: {ref: Number}", "items: {ref: Numbr}")
         .replace("note: empty_delete", "note: empty_delet")
-        .replace("session: {type: string, min_length: 1}",
-                 "session: {type: string, min_length: 50, max_length: 7}")
+        .replace(
+            "session: {type: string, min_length: 1}",
+            "session: {type: string, min_length: 50, max_length: 7}",
+        )
         .replace('pattern: "^[0-9*#]+$"', 'pattern: "^[0-9]+"')
         .replace('source: "002 Table 4 #1"', 'source: "003 Table 4 #1"')
     )
@@ -523,8 +877,9 @@ def test_every_problem_of_a_file_is_reported_across_stages(
     ]
 
 
-def test_problems_of_two_files_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_problems_of_two_files_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = BASE.replace("service: demo\n", "service: other\n").replace(
         "items: {ref: Number}", "items: {ref: Numbr}"
     )
@@ -547,15 +902,17 @@ def test_problems_of_two_files_are_reported(tmp_path: Path, monkeypatch: pytest.
     ]
 
 
-def test_a_service_defined_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_service_defined_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # a .yml twin of the same stem: both load, the second is refused by name
     files = {"demo.yaml": BASE.encode(), "demo.yml": BASE.encode()}
     code, lines = run_check(tmp_path, monkeypatch, capsys, files)
     assert code == 2
     assert lines[-1] == "1 problem(s) in the specs"
-    assert re.match(r"^specs/demo\.yml:1:1: service 'demo' is also defined in specs/demo\.yaml$",
-                    lines[0]), lines
+    assert re.match(
+        r"^specs/demo\.yml:1:1: service 'demo' is also defined in specs/demo\.yaml$", lines[0]
+    ), lines
 
 
 @pytest.mark.parametrize(
@@ -564,9 +921,12 @@ def test_a_service_defined_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         (b"", "specs/demo.yaml:1:1: empty spec"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "specs/demo.yaml:1:1: not a text file"),
         (b"callgen: [1\n", "specs/demo.yaml:2:1: YAML syntax error"),
-        (BASE.replace("items: {ref: Number}", "items: {ref: Numbr}").encode(),
-         "specs/demo.yaml:{}:{}: unknown type 'Numbr'".format(*position(
-             BASE.replace("items: {ref: Number}", "items: {ref: Numbr}"), "Numbr"))),
+        (
+            BASE.replace("items: {ref: Number}", "items: {ref: Numbr}").encode(),
+            "specs/demo.yaml:{}:{}: unknown type 'Numbr'".format(
+                *position(BASE.replace("items: {ref: Number}", "items: {ref: Numbr}"), "Numbr")
+            ),
+        ),
     ],
     ids=["empty", "binary", "syntax", "semantic"],
 )
@@ -576,7 +936,11 @@ def test_real_process(data: bytes, expected: str, tmp_path: Path) -> None:
     (tmp_path / "specs" / "demo.yaml").write_bytes(data)
     result = subprocess.run(
         [sys.executable, "-m", "generator", "check", "--specs", "specs", "--out", "out"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={"PYTHONPATH": str(Path(__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2, result.stderr

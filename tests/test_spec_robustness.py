@@ -98,10 +98,52 @@ def test_random_text(text: str) -> None:
 
 
 YAML_TOKENS = [
-    "a", "-", ": ", "- ", "\n", "  ", "\t", "[", "]", "{", "}", ",", "&x ", "*x", "<<: ", "!!str ",
-    "!!binary ", "!x ", "? ", "|", ">", "'", '"', "#", "---\n", "...\n", "%YAML 1.1\n", "0200000",
-    "yes", "~", "null", ".nan", "1e3", "2024-01-01", "12:30:00", "0x1F", "\\u00e9", "\ufeff",
-    "名字", "\x85", "\u2028", "callgen", "service", "type", "properties", "ref",
+    "a",
+    "-",
+    ": ",
+    "- ",
+    "\n",
+    "  ",
+    "\t",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&x ",
+    "*x",
+    "<<: ",
+    "!!str ",
+    "!!binary ",
+    "!x ",
+    "? ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "0200000",
+    "yes",
+    "~",
+    "null",
+    ".nan",
+    "1e3",
+    "2024-01-01",
+    "12:30:00",
+    "0x1F",
+    "\\u00e9",
+    "\ufeff",
+    "名字",
+    "\x85",
+    "\u2028",
+    "callgen",
+    "service",
+    "type",
+    "properties",
+    "ref",
 ]
 
 
@@ -129,16 +171,45 @@ json_values = st.recursive(
 @FAST
 @given(json_values)
 def test_random_yaml_documents(value: Any) -> None:
-    for text in (yaml.safe_dump(value), yaml.safe_dump(value, allow_unicode=True, default_flow_style=True)):
+    for text in (
+        yaml.safe_dump(value),
+        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True),
+    ):
         assert load(text.encode("utf-8")) is None
 
 
 # -- mutations of the real specs ---------------------------------------------------------------
 
 TROUBLE = [
-    "", "null", "~", "0200000", "yes", "-1", "1e3", ".inf", "2024-01-01", "[", "{", "}", "*a",
-    "&a x", "!!binary eA==", "<<: {}", "'", '"', "\t", "{}", "[]", "ref: Nope", "type: str",
-    "^[0-9]+", "/nowhere", "x" * 300, "名字", "\\d", "{a: 1, a: 2}",
+    "",
+    "null",
+    "~",
+    "0200000",
+    "yes",
+    "-1",
+    "1e3",
+    ".inf",
+    "2024-01-01",
+    "[",
+    "{",
+    "}",
+    "*a",
+    "&a x",
+    "!!binary eA==",
+    "<<: {}",
+    "'",
+    '"',
+    "\t",
+    "{}",
+    "[]",
+    "ref: Nope",
+    "type: str",
+    "^[0-9]+",
+    "/nowhere",
+    "x" * 300,
+    "名字",
+    "\\d",
+    "{a: 1, a: 2}",
 ]
 
 
@@ -228,10 +299,30 @@ def test_mutated_spec_tree(case: tuple[str, Any]) -> None:
 
 
 SCHEMA_KEYS = [
-    "type", "nullable", "enum", "default", "min_length", "max_length", "max_bytes", "pattern",
-    "forbidden_chars", "format", "minimum", "maximum", "items", "min_items", "max_items",
-    "unique_by", "unique", "ref", "properties", "exactly_one_of", "dependent_required",
-    "must_match", "codes", "required_if",
+    "type",
+    "nullable",
+    "enum",
+    "default",
+    "min_length",
+    "max_length",
+    "max_bytes",
+    "pattern",
+    "forbidden_chars",
+    "format",
+    "minimum",
+    "maximum",
+    "items",
+    "min_items",
+    "max_items",
+    "unique_by",
+    "unique",
+    "ref",
+    "properties",
+    "exactly_one_of",
+    "dependent_required",
+    "must_match",
+    "codes",
+    "required_if",
 ]
 
 
@@ -285,7 +376,10 @@ def test_check_command_on_mutated_specs(case: tuple[str, str]) -> None:
 
 
 @SLOW
-@given(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
+@given(
+    st.binary(max_size=200)
+    | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))
+)
 def test_check_command_on_garbage(data: bytes) -> None:
     assert check_cli(data) == 2
 
@@ -317,5 +411,13 @@ def test_plain_scalars_mean_what_they_look_like() -> None:
     from generator.yamlpos import load_yaml
 
     doc = load_yaml("x.yaml", b"a: =\nb: <<\nc: 0\nd: -12\ne: 1.5\nf: true\ng: ~\nh: '0200000'\n")
-    assert doc.data == {"a": "=", "b": "<<", "c": 0, "d": -12, "e": 1.5, "f": True, "g": None,
-                        "h": "0200000"}
+    assert doc.data == {
+        "a": "=",
+        "b": "<<",
+        "c": 0,
+        "d": -12,
+        "e": 1.5,
+        "f": True,
+        "g": None,
+        "h": "0200000",
+    }

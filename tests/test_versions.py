@@ -195,7 +195,7 @@ def test_the_repository_package_version_is_derived_from_its_specs() -> None:
     assert f'version = "{outbound.__version__}"' in pyproject
     for s in services:
         assert s.version is not None and s.changelog[0].version == s.version
-        snapshot = ROOT / "generated" / versions.snapshot_path(s.name)
+        snapshot = ROOT / "generated" / "outbound" / s.name / versions.SNAPSHOT
         assert snapshot.read_bytes() == (ROOT / "specs" / f"{s.name}.yaml").read_bytes()
 
 
@@ -388,9 +388,9 @@ def test_an_unreadable_snapshot_stops_generate(
 
 
 def test_output_without_snapshots_has_nothing_to_compare(tmp_path: Path) -> None:
-    assert versions.read_snapshots(tmp_path / "none") is None
+    assert versions.read_snapshots(tmp_path / "none" / "outbound") is None
     (tmp_path / "old" / "outbound" / "svc").mkdir(parents=True)
-    assert versions.read_snapshots(tmp_path / "old") is None
+    assert versions.read_snapshots(tmp_path / "old" / "outbound") is None
 
 
 def test_removing_a_service_is_refused_by_generate(
