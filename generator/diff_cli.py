@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "diff",
         help="classify spec changes as breaking, compatible or documentation",
-        description="Compare two states of the specs (files or folders, or specs/ at a git "
+        description="Compare two states of the specs (files or folders, or specs/ at a git\n"
         "revision against the work tree) as callers of the generated package see them.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
