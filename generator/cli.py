@@ -70,12 +70,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(specs: Path) -> list[Any]:
-    from .spec import load_specs
-
-    return load_specs(specs)
-
-
 def _render_checked(specs: Path) -> tuple[list[Any], dict[str, bytes]]:
     """Load (specs with their documents), render and check every example; SpecErrors
     propagate."""
