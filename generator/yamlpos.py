@@ -113,7 +113,7 @@ else:
 
 def _compose(loader_class: type, text: str) -> tuple[list[yaml.Node], list[yaml.AliasEvent]]:
     nodes: list[yaml.Node] = []
-    loader = loader_class(text)  # the pure-Python reader checks the characters at once
+    loader = loader_class(text)  # (the pure-Python reader checks the characters at once)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -159,7 +159,6 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
         errors.append(SpecError(where, _one_line(message)))
         return _BAD
 
-    text = node.value
     shown = quoted(text)
     plain = not node.style  # None from the Python parser, "" from libyaml
     if plain and node.tag in (_TAG + "value", _TAG + "merge"):
