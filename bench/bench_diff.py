@@ -145,8 +145,9 @@ error_codes:
     kept = [i for i in range(n) if not (new and i % 50 == 49)]
     ops = "".join(operation(i, new) for i in kept)
     if new:  # a few new operations, reusing existing codes
-        ops += "".join(operation(i, True).replace(f"  op{i}:", f"  op{i}_v2:", 1)
-                       .replace(f"/api/v1/op{i}/", f"/api/v2/op{i}/") for i in range(0, n, 100))  # fmt: skip
+        for i in range(0, n, 100):
+            added = operation(i, True).replace(f"  op{i}:", f"  op{i}_v2:", 1)
+            ops += added.replace(f"/api/v1/op{i}/", f"/api/v2/op{i}/")
     return head + codes + "operations:\n" + ops
 
 
