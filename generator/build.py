@@ -6,6 +6,7 @@ user sees all problems of a spec at once.
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import re
 from collections.abc import Iterator
@@ -32,10 +33,13 @@ from .ir import (
     Operation,
     Pos,
     Property,
+    Release,
+    ReleaseChange,
     RequiredIf,
     Schema,
     Service,
     Source,
+    version_key,
 )
 from .naming import RESERVED, class_problem, method_problem, pascal, snake
 from .yamlpos import Document, Path
@@ -493,6 +497,7 @@ class Builder:
                         f"unknown operation {o!r} (operations: {known})",
                     )
         callbacks = [self.callback(name, raw) for name, raw in d.get("callbacks", {}).items()]
+        changelog = self.changelog(d.get("changelog", []), d.get("version"))
         return Service(
             name=d["service"],
             title=d["title"],
@@ -512,7 +517,45 @@ class Builder:
             callbacks=tuple(callbacks),
             limits=tuple(limits),
             notes=tuple(notes),
+            version=d.get("version"),
+            changelog=changelog,
         )
+
+    def changelog(self, raw: list[dict[str, Any]], version: str | None) -> tuple[Release, ...]:
+        """Entries newest first, one per version, none newer than the spec's own version."""
+        releases = []
+        for i, entry in enumerate(raw):
+            path: Path = ("changelog", i)
+            for j, change in enumerate(entry["changes"]):
+                self.check_source(path + ("changes", j), change["source"])
+            releases.append(
+                Release(
+                    version=entry["version"],
+                    pos=self.pos(path),
+                    changes=tuple(
+                        ReleaseChange(c["change"], c["why"], c["source"], c.get("kind"))
+                        for c in entry["changes"]
+                    ),
+                )
+            )
+        for i, (newer, older) in enumerate(itertools.pairwise(releases)):
+            if version_key(newer.version) <= version_key(older.version):
+                self.error(
+                    ("changelog", i + 1, "version"),
+                    f"changelog entry {older.version} follows {newer.version}: entries go newest "
+                    "first, one per version",
+                )
+        if (
+            releases
+            and version is not None
+            and version_key(releases[0].version) > version_key(version)
+        ):
+            self.error(
+                ("changelog", 0, "version"),
+                f"changelog entry {releases[0].version} is newer than the spec's version "
+                f"{version}",
+            )
+        return tuple(releases)
 
     def declare_types(self, raw_types: dict[str, Any]) -> None:
         """Build the named types, each after the types it refers to; report reference cycles."""
@@ -856,7 +899,7 @@ class Builder:
             expect_violations=tuple(
                 ExpectedViolation(v["path"], v["rule"]) for v in raw.get("expect_violations", [])
             ),
-            positions=positions,
+            positions=tuple(positions),
         )
 
     def callback(self, name: str, raw: dict[str, Any]) -> Callback:

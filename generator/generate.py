@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, emit_models, emit_schema, emit_validators, formatting
+from . import __version__, emit_models, emit_schema, emit_validators, formatting, versions
 from .ir import Service
 from .literals import literal
 from .resources import templates_dir
@@ -134,7 +134,8 @@ def render(
     files: dict[str, bytes] = {}
     python: dict[str, str] = {}  # unformatted; black runs on all of them at once, at the end
     services = sorted(services, key=lambda s: s.name)
-    base = {"version": __version__}
+    # `version` is the generator's (in file headers); the package's is derived from the specs
+    base = {"version": __version__, "package_version": versions.package_version(services)}
 
     runtime = templates_dir() / "runtime"
     for path in sorted(runtime.glob("*.py")):
@@ -147,10 +148,17 @@ def render(
         else:
             files[name] = text.encode("utf-8")
 
-    put(f"{PACKAGE}/__init__.py", "package_init.py.j2", services=services)
+    service_versions = {s.name: s.version or versions.UNVERSIONED for s in services}
+    put(
+        f"{PACKAGE}/__init__.py",
+        "package_init.py.j2",
+        services=services,
+        service_versions=service_versions,
+    )
     files[f"{PACKAGE}/py.typed"] = b""
     put("pyproject.toml", "pyproject.toml.j2", services=services)
     put("README.md", "README.md.j2", services=services)
+    put("CHANGELOG.md", "CHANGELOG.md.j2", services=services)
 
     for s in services:
         prefix = f"{PACKAGE}/{s.name}"
@@ -201,6 +209,8 @@ def render(
         )
         for (name, kind), schema in emit_schema.all_schemas(s).items():
             files[f"{prefix}/schemas/{name}.{kind}.json"] = _json(schema)
+        if s.text:  # what a later generate compares with (versions.read_snapshots)
+            files[f"{prefix}/{versions.SNAPSHOT}"] = s.text
 
     files.update(_format(python, previous, jobs))
     manifest = {
