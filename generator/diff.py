@@ -398,6 +398,16 @@ class _Walk:
         self.value(
             "", "base_url", D.TEXT, o.base_url, n.base_url, ("base_url",), ("base_url",), None
         )
+        self.value(
+            "",
+            "base_url source",
+            D.TEXT,
+            o.base_url_source,
+            n.base_url_source,
+            ("base_url", "source"),
+            ("base_url", "source"),
+            None,
+        )
         old_sources = {s.id: (s.file, s.title) for s in o.sources}
         new_sources = {s.id: (s.file, s.title) for s in n.sources}
         for sid in sorted(old_sources.keys() | new_sources.keys()):

@@ -253,6 +253,8 @@ EDITS = [
         [(D, "Item /label", "description", "added")], at="        description: A label."),
     Row("source changed", sub('source: "900 Add #2"', 'source: "900 Add #2b"'),
         [(D, "add request /mode", "source", "changed")]),
+    Row("base URL source changed", sub('source: "900 URI"}', 'source: "900 URI #2"}'),
+        [(D, "", "base_url source", "changed")], at='base_url: {documented: "https://ip:port"'),
     Row("summary changed", sub("summary: Add items.", "summary: Add items to a group."),
         [(D, "add", "summary", "changed")]),
     Row("example changed", sub('body: {token: t, items: [{phone: "123"}]}', 'body: {token: t, items: [{phone: "456"}]}'),
@@ -691,6 +693,7 @@ COMPARED = {
     "Guard": {"unless_any_of", "confirm", "note"},
     # version and changelog are what the diff is checked against, not changes themselves
     "Service": {"name", "title", "file", "pos", "auth", "envelope", "sources", "base_url",
+                "base_url_source",
                 "error_codes", "rule_codes", "types", "operations", "callbacks", "limits", "notes",
                 "version", "changelog", "text"},
 }  # fmt: skip
