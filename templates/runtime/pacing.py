@@ -438,7 +438,6 @@ return 0
 """
 
 _STATE_TTL_MS = 24 * 3600 * 1000  # a key unused for a day is forgotten (its next use waits)
-_HOLD_MARGIN = 5.0  # seconds a lease outlasts the caller's deadline
 
 
 def _import(name: str) -> Any:
@@ -468,7 +467,8 @@ class RedisPacer(Pacer):
     Each request takes its key in one atomic Lua script: Redis computes, from its own clock,
     when the request may start (one interval after the key's last request ended, at most one
     interval from now), records this request as the holder until then plus `hold` (the
-    client's deadline per exchange, plus 5 s; `max_hold` when it has none) and answers how long
+    client's deadline per exchange plus `hold_margin`, default 5 s; `max_hold` when the client
+    has no deadline) and answers how long
     to wait; a key held by another request is asked for again shortly after that request's start.
     When the request ends, a second script records the end. Nothing depends on the clocks of
     the machines, only on durations.
@@ -496,6 +496,7 @@ class RedisPacer(Pacer):
         prefix: str = "outbound:pace:",
         unavailable_timeout: float = 30.0,
         max_hold: float = 120.0,
+        hold_margin: float = 5.0,
         socket_timeout: float = 5.0,
     ) -> None:
         if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
@@ -508,6 +509,7 @@ class RedisPacer(Pacer):
         self.prefix = prefix
         self.unavailable_timeout = unavailable_timeout
         self.max_hold = max_hold
+        self.hold_margin = hold_margin
         self._options = {"socket_timeout": socket_timeout, "socket_connect_timeout": socket_timeout}
         self._unreachable: tuple[type[BaseException], ...] = (
             self._redis.exceptions.ConnectionError,
@@ -567,9 +569,12 @@ class RedisPacer(Pacer):
     def _redis_key(self, key: PaceKey) -> str:
         return self.prefix + str(key)
 
+    def _lease(self, hold: float | None) -> float:
+        """Seconds a request keeps the key after its start, unless it releases it first."""
+        return (self.max_hold if hold is None else hold) + self.hold_margin
+
     def _args(self, token: str, interval: float, hold: float | None) -> list[int | str]:
-        held = (self.max_hold if hold is None else hold) + _HOLD_MARGIN
-        return [token, round(interval * 1000), round(held * 1000), _STATE_TTL_MS]
+        return [token, round(interval * 1000), round(self._lease(hold) * 1000), _STATE_TTL_MS]
 
     @staticmethod
     def _poll(interval: float, until_start_ms: int) -> float:
@@ -612,14 +617,13 @@ class RedisPacer(Pacer):
             )
 
     def _release_failed(self, exc: BaseException, key: PaceKey, hold: float | None) -> None:
-        held = (self.max_hold if hold is None else hold) + _HOLD_MARGIN
         logger.warning(
             "pacer %s: the end of a %s request could not be recorded (%s); the key stays held "
             "until its lease ends (at most %g s)",
             _redacted(self.url),
             key.operation,
             type(exc).__name__,
-            held,
+            self._lease(hold),
         )
 
     @contextmanager
