@@ -5,8 +5,26 @@ One subpackage per vendor service; each exports Client, AsyncClient, its models,
 ApiError, ValidationError, validate_request/validate_response/validate_callback and schema."""
 
 from ._runtime.errors import Violation
+from ._runtime.pacing import (
+    FilePacer,
+    MemoryPacer,
+    Pacer,
+    PacerUnavailable,
+    RedisPacer,
+    pacer_from_url,
+)
 
 __version__ = "0.1.0"
 SERVICES = ["dezhu_speech", "huawei_isales", "quanshi_event", "yantong_groupcall"]
 
-__all__ = ["SERVICES", "Violation", "__version__"]
+__all__ = [
+    "SERVICES",
+    "FilePacer",
+    "MemoryPacer",
+    "Pacer",
+    "PacerUnavailable",
+    "RedisPacer",
+    "Violation",
+    "__version__",
+    "pacer_from_url",
+]
