@@ -238,6 +238,17 @@ def test_redis_unreachable_is_a_clear_error_and_nothing_is_sent(
     assert "pa55word" not in str(error) and ":***@127.0.0.1" in str(error)
     assert vendor.requests == []
 
+    # in a batch: the numbers are `not_sent` (to resend), the report says why
+    with hw.Client(vendor.base_url, access_key="AK", secret_key="SK", pacer=pacer) as client:
+        report = client.add_call_data_in_batches(
+            vdn_id=7,
+            campaign_id=1001,
+            call_data_list=[hw.CallData(called=str(n)) for n in range(30)],
+        )
+    assert [e.index for e in report.not_sent] == list(range(30)) and report.unknown == []
+    assert isinstance(report.stopped_by, PacerUnavailable)
+    assert len(report.remaining()) == 30 and vendor.requests == []
+
 
 HOLDER = """
 import sys, time

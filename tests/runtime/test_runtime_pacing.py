@@ -173,6 +173,22 @@ def test_a_redis_password_never_shows() -> None:
     assert "s3cret" not in str(caught.value)
 
 
+def test_without_the_redis_extra_the_error_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = pacing_module.importlib.import_module
+
+    def without_redis(name: str) -> object:
+        if name.split(".")[0] == "redis":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real(name)
+
+    monkeypatch.setattr(pacing_module.importlib, "import_module", without_redis)
+    with pytest.raises(ImportError, match=r"pip install 'outbound\[redis\]'"):
+        pacer_from_url("redis://127.0.0.1:6399/0")
+    assert isinstance(pacer_from_url("off"), Pacer)  # the other pacers need nothing
+
+
 def test_ownership_decides_who_closes() -> None:
     own, owned = resolve_pacer(None, time.monotonic)
     assert isinstance(own, MemoryPacer) and owned
