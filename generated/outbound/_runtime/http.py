@@ -627,7 +627,8 @@ class _CoreBase:
         self.backoff = backoff
         self._clock = clock
         self._jitter = jitter
-        self.pacer, self._owns_pacer = resolve_pacer(pacer, clock)
+        # the default pacer reads the core's clock at each call (tests replace `_clock`)
+        self.pacer, self._owns_pacer = resolve_pacer(pacer, lambda: self._clock())
         self.service = service
         self._pace_keys: dict[str, PaceKey] = {}
         self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
