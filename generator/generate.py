@@ -199,6 +199,14 @@ def render(
         )
         model_names = sorted((m.name for m in models), key=isort_key)
         exported = model_names + [f"parse_{cb.name}" for cb in s.callbacks] + SERVICE_API
+        if s.callbacks:
+            put(
+                f"{prefix}/callbacks.py",
+                "callbacks.py.j2",
+                callbacks=emit_models.client_context(s)["callbacks"],
+                **context,
+            )
+            exported += ["CALLBACKS", "callback_app"]
         put(
             f"{prefix}/__init__.py",
             "service_init.py.j2",

@@ -372,15 +372,14 @@ def client(service: Service, answer: Any, **options: Any) -> Any:
     def reply(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=answer)
 
-    c = module(service).Client(
+    return module(service).Client(
         "http://vendor.test",
         **credentials(service),
         transport=httpx.MockTransport(reply),
         validate_requests=False,
+        pacer="off",  # pacing is deliberate waiting, not under test
         **options,
     )
-    c._core._sleep = lambda seconds: None  # pacing is deliberate waiting, not under test
-    return c
 
 
 def read(service: Service, target: str, body: Any, strict: bool) -> Any:

@@ -5,6 +5,14 @@ One subpackage per vendor service; each exports Client, AsyncClient, its models,
 ApiError, ValidationError, validate_request/validate_response/validate_callback and schema."""
 
 from ._runtime.errors import Violation
+from ._runtime.pacing import (
+    FilePacer,
+    MemoryPacer,
+    Pacer,
+    PacerUnavailable,
+    RedisPacer,
+    pacer_from_url,
+)
 
 __version__ = "4.0.0"
 SERVICES = ["dezhu_speech", "huawei_isales", "quanshi_event", "yantong_groupcall"]
@@ -16,4 +24,15 @@ SERVICE_VERSIONS = {
     "yantong_groupcall": "1.0.0",
 }
 
-__all__ = ["SERVICES", "SERVICE_VERSIONS", "Violation", "__version__"]
+__all__ = [
+    "SERVICES",
+    "SERVICE_VERSIONS",
+    "FilePacer",
+    "MemoryPacer",
+    "Pacer",
+    "PacerUnavailable",
+    "RedisPacer",
+    "Violation",
+    "__version__",
+    "pacer_from_url",
+]
