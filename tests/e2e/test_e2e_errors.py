@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+import outbound
 import pytest
 from e2e_server import MockVendor, Reply, RsaKeys, closed_port, start_vendor
 from e2e_support import (
@@ -172,6 +173,30 @@ def test_success_is_typed(
     assert len(vendor.requests) == 1
 
 
+def test_every_vendors_refusal_is_an_outbound_api_error(
+    service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys
+) -> None:
+    """One `except outbound.ApiError` for every vendor; the service's own class is a subclass,
+    and so are its ValidationError (and the shared ResponseError, TransportError,
+    ConfirmationRequired) of their `outbound` bases, all under `outbound.OutboundError`."""
+    module = service.module
+    for kind in ("ApiError", "ValidationError", "ResponseError", "TransportError"):
+        assert issubclass(getattr(module, kind), getattr(outbound, kind))
+        assert issubclass(getattr(outbound, kind), outbound.OutboundError)
+    assert issubclass(module.ConfirmationRequired, outbound.OutboundError)
+    assert outbound.OutboundError is OutboundError
+    vendor.reply(Reply(service.error))
+    try:
+        invoke(service, mode, vendor.base_url, rsa_keys)
+    except outbound.ApiError as error:
+        assert type(error) is module.ApiError and error.code == service.error_code
+    else:
+        raise AssertionError("no ApiError")
+    vendor.reply(Reply(b"<html>", content_type="text/html"))
+    with pytest.raises(outbound.ResponseError):
+        invoke(service, mode, vendor.base_url, rsa_keys)
+
+
 def test_undocumented_vendor_code_is_a_raw_string(
     service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys
 ) -> None:
@@ -183,7 +208,7 @@ def test_undocumented_vendor_code_is_a_raw_string(
     assert error.code == service.error_code and type(error.code) is str
     assert error.message == service.error_message
     assert error.request_id == service.request_id
-    assert error.status_code == 200
+    assert error.http_status == 200
     assert error.body == service.error
     assert error.raw == Reply(service.error).render().body
     assert service.error_code in str(error)
@@ -217,7 +242,7 @@ def test_non_json_body_is_a_response_error_with_raw(
         invoke(service, mode, vendor.base_url, rsa_keys)
     error = info.value
     assert error.raw == b"<html><body>gateway says hi</body></html>"
-    assert error.status_code == 200 and "not JSON" in str(error)
+    assert error.http_status == 200 and "not JSON" in str(error)
     assert len(vendor.requests) == 1
 
 
@@ -227,7 +252,7 @@ def test_http_500_with_envelope_keeps_the_vendor_code(
     vendor.reply(Reply(service.error, status=500))
     with pytest.raises(service.module.ApiError) as info:
         invoke(service, mode, vendor.base_url, rsa_keys)
-    assert info.value.code == service.error_code and info.value.status_code == 500
+    assert info.value.code == service.error_code and info.value.http_status == 500
     assert info.value.message == service.error_message
     assert len(vendor.requests) == 1
 
@@ -239,7 +264,7 @@ def test_http_500_without_envelope(
     with pytest.raises(service.module.ApiError) as info:
         invoke(service, mode, vendor.base_url, rsa_keys)
     error = info.value
-    assert error.code == "HTTP 500" and error.status_code == 500 and not error.documented
+    assert error.code == "HTTP 500" and error.http_status == 500 and not error.documented
     assert error.raw == b"Internal Server Error" and error.body == "Internal Server Error"
     assert len(vendor.requests) == 1
 

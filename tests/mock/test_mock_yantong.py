@@ -118,7 +118,7 @@ def test_get_task_and_unknown_task(sim, client) -> None:
     info = c.get_task(id=59).info.info  # type: ignore[union-attr]
     assert info is not None and info.name == "测试群呼任务"
     err = api_error(lambda: c.get_task(id=61))
-    assert err.code == "404" and err.status_code == 200 and not err.documented
+    assert err.code == "404" and err.http_status == 200 and not err.documented
     for call in (
         lambda: c.add_batch(id=61, name="x"),
         lambda: c.list_bound_batch_ids(id=61),
