@@ -22,15 +22,44 @@ _SCALARS = {
 }
 
 
-def annotation(s: Schema, models: str = "") -> str:
-    """The Python type of a value; `models` qualifies class names (`_models.` in the client)."""
+def literal(s: Schema) -> str | None:
+    """`Literal[...]` of a documented enumeration, or None when the values cannot be one.
+
+    Only a value of one scalar type can: a string, integer or Boolean (and a string of digits,
+    which the field holds as its int: "1" is `Literal[1]`). A number is a float in Python, and
+    `Literal` takes no floats; a union (`[integer, integer_string]`) keeps its base types.
+    """
+    values = [e.value for e in s.enum if e.value is not None]
+    if not values or len(s.non_null_types) != 1:
+        return None
+    (wire,) = s.non_null_types
+    if wire == "integer_string":
+        if not all(isinstance(v, str) and v.isdigit() and str(int(v)) == v for v in values):
+            return None  # "01" would travel back as "1": the literal could not say it
+        values = [int(v) for v in values]
+    elif wire not in ("string", "integer", "boolean"):
+        return None
+    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
+
+
+def annotation(s: Schema, models: str = "", *, open_enums: bool = False) -> str:
+    """The Python type of a value; `models` qualifies class names (`_models.` in the client).
+
+    A documented enumeration is a `Literal` of its values, so a typo fails a type checker: in
+    what the caller sends. In what the client reads (`open_enums`), a server may send a value
+    the documents do not list, which the model keeps (and the validator reports as a
+    deviation): there the annotation is the base type (`str`, `int`), as honest as it can be.
+    """
     names: list[str] = []
+    closed = None if open_enums else literal(s)
     for t in s.non_null_types:
-        if t in _SCALARS:
+        if closed is not None:
+            name = closed
+        elif t in _SCALARS:
             name = _SCALARS[t]
         elif t == "array":
             assert s.items is not None
-            name = f"list[{annotation(s.items, models)}]"
+            name = f"list[{annotation(s.items, models, open_enums=open_enums)}]"
         elif t == "object":
             name = models + s.object.name if s.object is not None else "dict[str, Any]"
         else:
@@ -244,7 +273,7 @@ def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
     any field whatever the documents say, so every field is optional there."""
     s = p.schema
     optional = not p.required or read_side
-    ann = annotation(s)
+    ann = annotation(s, open_enums=read_side)
     if optional:
         ann = _or_none(ann)
     value = f"self.{p.py_name}"
@@ -257,14 +286,15 @@ def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
         rules.append("Required.")
     if p.required_if is not None:
         rules.append(f"Required when {p.required_if.field} is {p.required_if.equals!r}.")
-    if s.enum:
+    enum = s.enum or (s.items.enum if s.items is not None else ())
+    if enum:
         rules.append(
             "Values: "
-            + "; ".join(
-                f"{e.value!r} ({e.meaning})" if e.meaning else repr(e.value) for e in s.enum
-            )
+            + "; ".join(f"{e.value!r} ({e.meaning})" if e.meaning else repr(e.value) for e in enum)
             + "."
         )
+        if read_side:
+            rules.append("Another value is kept as sent, and reported as a deviation (enum).")
     doc = _doc(" ".join([s.description.strip(), *rules]).strip(), s.source)
     return FieldView(p.py_name, p.name, ann, optional, doc, wire, read)
 
@@ -485,5 +515,10 @@ def client_context(service: Service) -> dict[str, object]:
             if cb.body.object is not None
         ],
         "batch_ops": any(op.batch_field for op in service.operations),
+        "uses_literal": any(
+            "Literal[" in _argument(p).annotation
+            for op in service.operations
+            for p in (*op.path_params, *op.arguments.properties)
+        ),
         "guarded": any(op.guard for op in service.operations),
     }

@@ -172,10 +172,10 @@ class ValidatorEmitter:
             self.string(w, var, s, path, strict)
         elif t in ("integer", "number"):
             self.bounds(w, var, s, path)
-            self.enum(w, var, s, path, strict)
+            self.enum(w, var, s, path)
             self.must_match_check(w, var, s, path)
         elif t == "boolean":
-            self.enum(w, var, s, path, strict)
+            self.enum(w, var, s, path)
         elif t == "array":
             self.array(w, var, s, path, strict)
         elif t == "object":
@@ -254,7 +254,7 @@ class ValidatorEmitter:
                 w(f'{digits} = {var}.lstrip("0")')
                 w(f'{num} = int({digits} or "0") if len({digits}) < 4300 else float("inf")')
                 self.bounds(w, num, s, path, raw=var)
-        self.enum(w, var, s, path, strict)
+        self.enum(w, var, s, path)
         self.must_match_check(w, var, s, path)
 
     def bounds(self, w: Writer, var: str, s: Schema, path: str, raw: str | None = None) -> None:
@@ -272,9 +272,10 @@ class ValidatorEmitter:
                     msg = repr(f"must be {text} {bound!r}, got ")
                     self.violation(w, path, rule, s, f"{msg} + _show({var})", raw or var)
 
-    def enum(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
-        # responses and callbacks tolerate enum values the documents do not list
-        if not s.enum or not strict:
+    def enum(self, w: Writer, var: str, s: Schema, path: str) -> None:
+        # a value the documents do not list is a violation in a request; in a response or
+        # callback it is a deviation: reported (with the value kept), never a refusal
+        if not s.enum:
             return
         values = [e.value for e in s.enum if e.value is not None]
         name = self.m.const("E", frozenset_literal(values))

@@ -132,6 +132,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
             "models.py.j2",
             models=models,
             uses_reading=uses_reading,
+            uses_literal=any("Literal[" in f.annotation for m in models for f in m.fields),
             **context,
         )
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)

@@ -23,7 +23,7 @@ RESERVED = (
 # Names a class of ours must not take: Python keywords that look like types, and the names the
 # models module imports or a service package exports beside its models.
 RESERVED_CLASSES = frozenset(
-    {"None", "True", "False", "Any", "Mapping", "Self", "TypeVar", "I", "O"}  # E742: I, O
+    {"None", "True", "False", "Any", "Literal", "Mapping", "Self", "TypeVar", "I", "O"}  # E742
     | {"ApiError", "AsyncClient", "BatchProgress", "BatchReport", "Client", "ConfirmationRequired"}
     | {"ErrorCode", "ResponseError", "TransportError", "ValidationError", "Violation"}
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ssl
 import warnings
 from collections.abc import Callable
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
 
@@ -65,7 +65,7 @@ class _Operations:
         self,
         *,
         task_name: str,
-        task_type: int,
+        task_type: Literal[1, 2],
         task_exec_start_date: str,
         task_exec_end_date: str,
         task_exec_times: list[_models.ExecTimeOpenDto],
@@ -73,7 +73,7 @@ class _Operations:
         skill_set_id: str,
         outbound_number_group_id: str,
         strategy_display_switch: bool,
-        send_number_strategy: int,
+        send_number_strategy: Literal[0, 1],
         multiply_power: int | None = None,
         abandonment_rate: int | None = None,
         max_ringing_duration: int,
@@ -215,7 +215,7 @@ class Client(_Operations):
         self,
         *,
         task_name: str,
-        task_type: int,
+        task_type: Literal[1, 2],
         task_exec_start_date: str,
         task_exec_end_date: str,
         task_exec_times: list[_models.ExecTimeOpenDto],
@@ -223,7 +223,7 @@ class Client(_Operations):
         skill_set_id: str,
         outbound_number_group_id: str,
         strategy_display_switch: bool,
-        send_number_strategy: int,
+        send_number_strategy: Literal[0, 1],
         multiply_power: int | None = None,
         abandonment_rate: int | None = None,
         max_ringing_duration: int,
@@ -339,7 +339,7 @@ class AsyncClient(_Operations):
         self,
         *,
         task_name: str,
-        task_type: int,
+        task_type: Literal[1, 2],
         task_exec_start_date: str,
         task_exec_end_date: str,
         task_exec_times: list[_models.ExecTimeOpenDto],
@@ -347,7 +347,7 @@ class AsyncClient(_Operations):
         skill_set_id: str,
         outbound_number_group_id: str,
         strategy_display_switch: bool,
-        send_number_strategy: int,
+        send_number_strategy: Literal[0, 1],
         multiply_power: int | None = None,
         abandonment_rate: int | None = None,
         max_ringing_duration: int,

@@ -13,7 +13,7 @@ import json
 import ssl
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
 
@@ -234,9 +234,9 @@ class _Operations:
         self,
         *,
         id: int,
-        type_: str | None = None,
+        type_: Literal["1", "2"] | None = None,
         search_date: str | None = None,
-        call_result: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
         page_size: int | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -507,9 +507,9 @@ class Client(_Operations):
         self,
         *,
         id: int,
-        type_: str | None = None,
+        type_: Literal["1", "2"] | None = None,
         search_date: str | None = None,
-        call_result: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
         page_size: int | None = None,
     ) -> _models.ListCallRecordsResponse:
@@ -752,9 +752,9 @@ class AsyncClient(_Operations):
         self,
         *,
         id: int,
-        type_: str | None = None,
+        type_: Literal["1", "2"] | None = None,
         search_date: str | None = None,
-        call_result: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
         page_size: int | None = None,
     ) -> _models.ListCallRecordsResponse:

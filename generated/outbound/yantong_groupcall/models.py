@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any
+from typing import Any, Literal
 
 from .._runtime import reading as _rd
 from .._runtime.errors import Violation
@@ -1591,7 +1591,7 @@ class ListCallRecordsRequestData:
 
     Source: 001 群呼呼叫记录 id."""
 
-    type_: str | None = None
+    type_: Literal["1", "2"] | None = None
     """呼叫记录类型1为今日呼叫记录,2:历史呼叫记录 Values: '1' (今日呼叫记录); '2' (历史呼叫记录).
 
     Source: 001 群呼呼叫记录 type."""
@@ -1601,7 +1601,7 @@ class ListCallRecordsRequestData:
 
     Source: 001 群呼呼叫记录 search_date."""
 
-    call_result: str | None = None
+    call_result: Literal["1", "2"] | None = None
     """接通状态,1:接通,2:未接通 Values: '1' (接通); '2' (未接通).
 
     Source: 001 群呼呼叫记录 call_result."""
