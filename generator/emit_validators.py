@@ -517,6 +517,39 @@ class Validators:
     functions: list[str]
     entries: list[EntryPoint]
     must_match: list[tuple[str, tuple[str, ...]]]  # ctx key → pointer tokens
+    operations: tuple[str, ...]  # operation ids, in spec order
+    callbacks: tuple[str, ...]  # callback names, in spec order
+
+    @property
+    def operation_type(self) -> str:
+        """The type of an operation id argument: a `Literal` of the ids (a typo fails mypy)."""
+        return _name_type(self.operations)
+
+    @property
+    def callback_type(self) -> str:
+        return _name_type(self.callbacks)
+
+    @property
+    def schema_kinds(self) -> tuple[str, ...]:
+        """The kinds `schema()` takes: there is no JSON Schema of path parameters."""
+        return ("request", "response", "callback") if self.callbacks else ("request", "response")
+
+    @property
+    def typing_names(self) -> list[str]:
+        """What the module imports from typing, in ruff's order."""
+        names = ["Any", "Literal", "TypeAlias"]
+        if "Never" in (self.operation_type, self.callback_type):
+            names.insert(2, "Never")
+        if self.callbacks:
+            names.append("overload")  # schema() ties kind="callback" to a callback name
+        return names
+
+
+def _name_type(names: tuple[str, ...]) -> str:
+    """`Literal["a", "b"]`, or `Never` when there is no name (no call type-checks then)."""
+    if not names:
+        return "Never"
+    return "Literal[" + ", ".join(repr(n) for n in names) + "]"
 
 
 def emit(service: Service) -> Validators:
@@ -547,4 +580,6 @@ def emit(service: Service) -> Validators:
         functions=module.lines,
         entries=entries,
         must_match=[(key, tuple(pointers.split(ptr))) for ptr, key in emitter.must_match.items()],
+        operations=tuple(op.id for op in service.operations),
+        callbacks=tuple(cb.name for cb in service.callbacks),
     )

@@ -26,6 +26,7 @@ RESERVED_CLASSES = frozenset(
     {"None", "True", "False", "Any", "Literal", "Mapping", "Self", "TypeVar", "I", "O"}  # E742
     | {"ApiError", "AsyncClient", "BatchProgress", "BatchReport", "Client", "ConfirmationRequired"}
     | {"ErrorCode", "ResponseError", "TransportError", "ValidationError", "Violation"}
+    | {"CallbackName", "OperationId"}
 )
 
 

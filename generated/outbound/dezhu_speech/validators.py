@@ -7,11 +7,12 @@ value the documents do not list as a deviation (rule enum; the model keeps the v
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import Any, Literal, Never, TypeAlias
 
 from .._runtime.errors import Violation
 from .._runtime.validation import MISSING as _MISSING
@@ -1075,42 +1076,78 @@ _VALIDATORS: dict[tuple[str, str], Callable[[object], list[Violation]]] = {
     ("create_outbound_task", "request"): validate_create_outbound_task_request,
     ("create_outbound_task", "response"): validate_create_outbound_task_response,
 }
+_SERVICE = "dezhu_speech"
+_OPERATIONS: tuple[str, ...] = ("create_outbound_task",)
+_CALLBACKS: tuple[str, ...] = ()
+_SCHEMA_KINDS: tuple[str, ...] = ("request", "response")
+
+OperationId: TypeAlias = Literal["create_outbound_task"]
+"""The operation ids of dezhu_speech: validate_request, validate_response, validate_path and
+schema take one, so a type checker refuses a misspelt name."""
+CallbackName: TypeAlias = Never
+"""The callback names of dezhu_speech (validate_callback, schema with kind="callback"):
+it has none, so no name type-checks."""
+
+
+def _unknown(name: object, kind: str) -> ValueError:
+    """What is wrong with a name (or kind), with the valid ones listed."""
+    if kind == "callback":
+        wanted, names, other, other_kind = "callback", _CALLBACKS, _OPERATIONS, "an operation"
+    else:
+        wanted, names, other, other_kind = "operation", _OPERATIONS, _CALLBACKS, "a callback"
+    if not names:
+        return ValueError(f"{_SERVICE} has no {wanted}s, so there is no {wanted} named {name!r}")
+    text = f"no {wanted} named {name!r} in {_SERVICE}"
+    if name in other:
+        text += f" ({name!r} is {other_kind})"
+    else:
+        close = difflib.get_close_matches(str(name), names, n=1)
+        if close:
+            text += f" (did you mean {close[0]!r}?)"
+    return ValueError(f"{text}; {wanted}s: {', '.join(names)}")
 
 
 def _lookup(name: str, kind: str) -> Callable[[object], list[Violation]]:
     try:
         return _VALIDATORS[(name, kind)]
-    except KeyError:
-        known = sorted(n for n, k in _VALIDATORS if k == kind)
-        raise ValueError(f"no {kind} named {name!r}; known: {', '.join(known) or 'none'}") from None
+    except (KeyError, TypeError):  # TypeError: a name that is not even hashable
+        raise _unknown(name, kind) from None
 
 
-def validate_request(operation_id: str, body: object) -> list[Violation]:
-    """Every violation of the operation's request body (empty when valid)."""
+def validate_request(operation_id: OperationId, body: object) -> list[Violation]:
+    """Every violation of the operation's request body (empty when valid).
+
+    An unknown operation id raises ValueError listing the known ones."""
     return _lookup(operation_id, "request")(body)
 
 
-def validate_response(operation_id: str, body: object) -> list[Violation]:
-    """Every violation of the operation's response body (empty when valid)."""
+def validate_response(operation_id: OperationId, body: object) -> list[Violation]:
+    """Every deviation of the operation's response body from the documents (empty when it
+    conforms)."""
     return _lookup(operation_id, "response")(body)
 
 
-def validate_callback(name: str, body: object) -> list[Violation]:
-    """Every violation of a callback body (empty when valid)."""
+def validate_callback(name: CallbackName, body: object) -> list[Violation]:
+    """Every deviation of a callback body from the documents (empty when it conforms)."""
     return _lookup(name, "callback")(body)
 
 
-def validate_path(operation_id: str, params: object) -> list[Violation]:
+def validate_path(operation_id: OperationId, params: object) -> list[Violation]:
     """Every violation of the operation's path parameters (pointers start with path:)."""
-    if not any(n == operation_id for n, _ in _VALIDATORS):
-        _lookup(operation_id, "request")
+    if operation_id not in _OPERATIONS:
+        raise _unknown(operation_id, "request")
     if (operation_id, "path") not in _VALIDATORS:
         return []
     return _lookup(operation_id, "path")(params)
 
 
-def schema(name: str, kind: str = "request") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a body; kind is request, response or callback."""
+def schema(name: OperationId, kind: Literal["request", "response"] = "request") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a body; kind is request, response (no callbacks here).
+
+    An unknown name or kind raises ValueError listing the known ones."""
+    if kind not in _SCHEMA_KINDS:
+        known = ", ".join(_SCHEMA_KINDS)
+        raise ValueError(f"unknown kind {kind!r}: schema() takes one of {known}")
     _lookup(name, kind)
     text = (
         resources.files(__package__).joinpath("schemas", f"{name}.{kind}.json").read_text("utf-8")

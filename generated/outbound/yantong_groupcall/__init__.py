@@ -49,6 +49,8 @@ from .models import (
     UploadRecord,
 )
 from .validators import (
+    CallbackName,
+    OperationId,
     schema,
     validate_callback,
     validate_path,
@@ -68,6 +70,7 @@ __all__ = [
     "CallRecord",
     "CallResultCallback",
     "CallResultCallbackCallResult",
+    "CallbackName",
     "Client",
     "ConfirmationRequired",
     "ErrorCode",
@@ -87,6 +90,7 @@ __all__ = [
     "ListTasksRequest",
     "ListTasksResponse",
     "ListTasksResponseInfo",
+    "OperationId",
     "ResponseError",
     "StartTaskRequest",
     "StartTaskRequestData",
