@@ -172,8 +172,7 @@ def test_non_ascii_text_survives(tmp_path: Path, examples: dict[Any, Any]) -> No
         (["nosuch", "op", "-"], "unknown service 'nosuch'; known: "),
         (
             ["huawei_isales", "nosuch", "-"],
-            "no operation named 'nosuch' in huawei_isales; operations: add_call_data, "
-            "delete_call_data",
+            "no operation named 'nosuch' in huawei_isales; operations: add_call_data, delete_call_data",
         ),
         (
             ["huawei_isales", "add_call_dat", "-", "--response"],
