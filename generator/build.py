@@ -305,6 +305,28 @@ class Builder:
         elif schema.enum and value not in [e.value for e in schema.enum]:
             self.error(path, f"{what} {value!r} is not one of the enum values")
 
+    def python_name(self, wire: str, raw: dict[str, Any], path: Path) -> str:
+        """The property's Python name: its `python_name`, else the one derived from `wire`."""
+        derived = snake(wire)
+        given = raw.get("python_name")
+        if given is None:
+            return derived
+        where = path + ("python_name",)
+        if given == derived:
+            self.error(where, f"python_name {given!r} is the name {wire!r} gets anyway; remove it")
+        elif keyword.iskeyword(given) or keyword.issoftkeyword(given) or given in RESERVED:
+            self.error(
+                where,
+                f"python_name {given!r} is a Python keyword or a name the generated code uses "
+                f"itself; choose another (without python_name it would be {derived!r})",
+            )
+        elif given.endswith("_") or "__" in given:
+            self.error(
+                where,
+                f"python_name {given!r}: write a plain snake_case name (no trailing or doubled _)",
+            )
+        return given
+
     def object_type(self, raw: dict[str, Any], path: Path, name: str, *, named: bool) -> ObjectType:
         self.claim_class(name, path)
         props: list[Property] = []
@@ -312,12 +334,14 @@ class Builder:
         raw_props = raw.get("properties", {})
         for wire, praw in raw_props.items():
             ppath = path + ("properties", wire)
-            py = snake(wire)
+            py = self.python_name(wire, praw, ppath)
             if py in py_names:
+                how = "python_name" if "python_name" in praw else "in Python"
                 self.error(
-                    ppath,
-                    f"property {wire!r} and {py_names[py]!r} both become {py!r} in Python; rename one",
-                    key=True,
+                    ppath + (("python_name",) if "python_name" in praw else ()),
+                    f"property {wire!r} and {py_names[py]!r} both become {py!r} {how}; "
+                    "rename one (python_name)",
+                    key="python_name" not in praw,
                 )
             py_names[py] = wire
             schema = self.schema(praw, ppath, name + pascal(wire))

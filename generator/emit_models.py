@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import pointers
 from .emit_validators import entry_name
 from .ir import ObjectType, Operation, Property, Schema, Service
+from .naming import snake
 
 _SCALARS = {
     "string": "str",
@@ -295,6 +296,8 @@ def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
         )
         if read_side:
             rules.append("Another value is kept as sent, and reported as a deviation (enum).")
+    if p.py_name != snake(p.name):  # a python_name: say what it is called on the wire
+        rules.append(f"Sent as {p.name!r} on the wire.")
     doc = _doc(" ".join([s.description.strip(), *rules]).strip(), s.source)
     return FieldView(p.py_name, p.name, ann, optional, doc, wire, read)
 

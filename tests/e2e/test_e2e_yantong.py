@@ -37,14 +37,14 @@ class Case:
 
 
 def check_list_tasks(result: yt.ListTasksResponse) -> None:
-    assert result.status_code == 0 and result.info is not None and result.info.list_
-    (task,) = result.info.list_
+    assert result.result_code == 0 and result.info is not None and result.info.tasks
+    (task,) = result.info.tasks
     assert (task.id, task.name, task.status, task.start_time) == (59, "测试群呼任务", 0, "08:30:01")
 
 
 def check_get_task(result: yt.GetTaskResponse) -> None:
-    assert result.info is not None and result.info.info is not None
-    assert result.info.info.id == 59 and result.info.info.end_time == "19:30:02"
+    assert result.info is not None and result.info.task is not None
+    assert result.info.task.id == 59 and result.info.task.end_time == "19:30:02"
 
 
 def check_add_batch(result: yt.AddBatchResponse) -> None:
@@ -52,11 +52,11 @@ def check_add_batch(result: yt.AddBatchResponse) -> None:
 
 
 def check_bound(result: yt.ListBoundBatchIdsResponse) -> None:
-    assert result.info is not None and result.info.list_ == [659]
+    assert result.info is not None and result.info.batch_ids == [659]
 
 
 def check_empty_info(result: yt.StartTaskResponse | yt.StopTaskResponse) -> None:
-    assert result.status_code == 0 and result.message == "success" and result.info == ""
+    assert result.result_code == 0 and result.message == "success" and result.info == ""
 
 
 def check_upload(result: yt.UploadDataResponse) -> None:
@@ -70,12 +70,12 @@ def check_upload(result: yt.UploadDataResponse) -> None:
 
 def check_records(result: yt.ListCallRecordsResponse) -> None:
     info = result.info
-    assert info is not None and info.info is not None
+    assert info is not None and info.records is not None
     # The document mixes numbers and digit strings: both read as int.
     assert (info.page, info.page_size, info.total_page, info.total_count) == (1, 10, 1, 3)
-    assert [r.call_result for r in info.info] == [1, 1, 1]
-    assert info.info[0].staff_id == 0 and info.info[0].path is not None
-    assert info.info[0].path.endswith(".wav")
+    assert [r.call_result for r in info.records] == [1, 1, 1]
+    assert info.records[0].staff_id == 0 and info.records[0].path is not None
+    assert info.records[0].path.endswith(".wav")
 
 
 CASES = [
@@ -98,7 +98,7 @@ CASES = [
         "groupcall/record-list",
         {
             "id": 59,
-            "type_": "1",
+            "record_type": "1",
             "search_date": "2022-03-28",
             "call_result": "1",
             "page": 1,

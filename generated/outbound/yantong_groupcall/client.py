@@ -234,7 +234,7 @@ class _Operations:
         self,
         *,
         id: int,
-        type_: Literal["1", "2"] | None = None,
+        record_type: Literal["1", "2"] | None = None,
         search_date: str | None = None,
         call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
@@ -243,8 +243,8 @@ class _Operations:
         params: dict[str, Any] = {}
         arguments: dict[str, Any] = {}
         arguments["id"] = str(id)
-        if type_ is not None:
-            arguments["type"] = type_
+        if record_type is not None:
+            arguments["type"] = record_type
         if search_date is not None:
             arguments["search_date"] = search_date
         if call_result is not None:
@@ -507,7 +507,7 @@ class Client(_Operations):
         self,
         *,
         id: int,
-        type_: Literal["1", "2"] | None = None,
+        record_type: Literal["1", "2"] | None = None,
         search_date: str | None = None,
         call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
@@ -518,7 +518,7 @@ class Client(_Operations):
         Source: 001 群呼呼叫记录."""
         params, body = self._list_call_records_request(
             id=id,
-            type_=type_,
+            record_type=record_type,
             search_date=search_date,
             call_result=call_result,
             page=page,
@@ -752,7 +752,7 @@ class AsyncClient(_Operations):
         self,
         *,
         id: int,
-        type_: Literal["1", "2"] | None = None,
+        record_type: Literal["1", "2"] | None = None,
         search_date: str | None = None,
         call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
@@ -763,7 +763,7 @@ class AsyncClient(_Operations):
         Source: 001 群呼呼叫记录."""
         params, body = self._list_call_records_request(
             id=id,
-            type_=type_,
+            record_type=record_type,
             search_date=search_date,
             call_result=call_result,
             page=page,
