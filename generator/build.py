@@ -29,6 +29,7 @@ from .ir import (
     Note,
     ObjectType,
     Operation,
+    Paging,
     Pos,
     Property,
     RequiredIf,
@@ -495,11 +496,14 @@ class Builder:
             op_ids.add(op_id)
             self.check_wiring(op, auth, envelope)
         self.check_distinct_routes(ops)
-        for op in ops:  # <op>_in_batches is a client method too
+        for op in ops:  # <op>_in_batches and iter_<op> are client methods too
             if op.batch_field and f"{op.id}_in_batches" in op_ids:
                 twin = f"{op.id}_in_batches"
                 message = f"{twin} is also the batch method of {op.id}"
                 self.error(("operations", twin), message, key=True)
+            if op.paging and op.paging_method in op_ids:
+                message = f"{op.paging_method} is also the page iterator of {op.id}"
+                self.error(("operations", op.paging_method), message, key=True)
         for i, lim in enumerate(limits):
             if lim.operation is not None and lim.operation not in op_ids:
                 known = ", ".join(sorted(op_ids)) or "none"
@@ -678,6 +682,19 @@ class Builder:
             )
             guard = Guard(groups, g["confirm"], g.get("note"))
             note_ref(path + ("guard", "note"), guard.note)
+        paging = None
+        if "paging" in raw:
+            pg = raw["paging"]
+            paging = Paging(
+                page=pg["page"],
+                items=pg["items"],
+                page_size=pg.get("page_size"),
+                total_pages=pg.get("total_pages"),
+                total_items=pg.get("total_items"),
+                first_page=pg.get("first_page", 1),
+                note=pg.get("note"),
+            )
+            note_ref(path + ("paging", "note"), paging.note)
         min_interval = None
         for lim in limits:
             if (
@@ -708,6 +725,7 @@ class Builder:
             error_codes=tuple(raw.get("error_codes", ())),
             guard=guard,
             batch_field=raw.get("batch", {}).get("field"),
+            paging=paging,
             min_interval=min_interval,
             examples=examples,
         )
@@ -739,6 +757,8 @@ class Builder:
             arg_obj = args.object if args is not None else None
             if arg_obj is not None and id(arg_obj) not in self.broken:
                 self.check_arguments(op, arg_obj)
+                if op.paging is not None and op.response.object is not None:
+                    self.check_paging(op, op.paging, arg_obj)
             self.check_must_match(op.request, op.request, path + ("request",))
         if op.response.object is not None:
             self.check_must_match(op.response, op.response, path + ("response",))
@@ -805,6 +825,45 @@ class Builder:
                     path + ("guard", "confirm"),
                     f"guard.confirm {confirm!r} is already the keyword argument of "
                     f"{keywords[confirm]}; choose another name such as confirm_delete_all",
+                )
+
+    def check_paging(self, op: Operation, paging: Paging, arg_obj: ObjectType) -> None:
+        """Page arguments are integer arguments; the pointers reach an array and integers of
+        the response, through objects only (the iterator reads them from the model)."""
+        path: Path = ("operations", op.id, "paging")
+        names = ", ".join(p.name for p in arg_obj.properties) or "none"
+        for key in ("page", "page_size"):
+            name = getattr(paging, key)
+            if name is None:
+                continue
+            prop = arg_obj.prop(name)
+            if prop is None:
+                self.error(path + (key,), f"{name!r} is not an argument of {op.id} ({names})")
+            elif not _integer(prop.schema):
+                self.error(
+                    path + (key,),
+                    f"paging.{key} {name!r} must be an integer or integer_string argument",
+                )
+        if paging.page_size is not None and paging.page_size == paging.page:
+            self.error(path + ("page_size",), "paging.page_size names the page argument again")
+        for key in ("items", "total_pages", "total_items"):
+            pointer = getattr(paging, key)
+            if pointer is None:
+                continue
+            target = self.resolve(op.response, pointer, path + (key,), f"paging.{key}")
+            if target is None:
+                continue
+            if _through_items(op.response, pointer) or pointer == "":
+                self.error(
+                    path + (key,),
+                    f"paging.{key} must name a property reached through objects only",
+                )
+            elif key == "items" and target.items is None:
+                self.error(path + (key,), f"paging.items {pointer!r} must point at an array")
+            elif key != "items" and not _integer(target):
+                self.error(
+                    path + (key,),
+                    f"paging.{key} {pointer!r} must point at an integer (or integer_string)",
                 )
 
     def check_example_names(self, path: Path, raw_examples: list[dict[str, Any]]) -> None:
@@ -907,6 +966,12 @@ class Builder:
                 for i, ex in enumerate(raw.get("examples", []))
             ),
         )
+
+
+def _integer(schema: Schema) -> bool:
+    """The value reads as a Python int: integer, integer_string, or the two (and null)."""
+    kinds = set(schema.non_null_types)
+    return bool(kinds) and kinds <= {"integer", "integer_string"}
 
 
 def _through_items(root: Schema, pointer: str) -> bool:

@@ -246,6 +246,58 @@ def test_calls_happen_while_running_and_records_are_paged(sim, client) -> None:
     assert c.list_call_records(id=59).info.total_count == 25  # type: ignore[union-attr]
 
 
+def test_iter_list_call_records_walks_every_page(sim, client) -> None:
+    """The page iterator against the simulator's record-list paging (page a number,
+    total_count a digit string, as in the document): every record once, in the order of the
+    pages, with as many requests as there are pages."""
+    s = sim()
+    c = client()
+    batch = int(c.add_batch(id=59, name="test").info.batch_id)  # type: ignore[union-attr, arg-type]
+    c.start_task(id=59)
+    c.upload_data(id=59, batch_id=batch, data_list=[rec(f"1885149871{i:02d}") for i in range(23)])
+    pages = [c.list_call_records(id=59, page=p, page_size=10).info for p in (1, 2, 3)]
+    expected = [r for info in pages for r in info.records]  # type: ignore[union-attr]
+    assert len(expected) == 23 and len({r.uniqueid for r in expected}) == 23
+    before = s.requests
+    assert list(c.iter_list_call_records(id=59, page_size=10)) == expected
+    assert s.requests - before == 3  # pages 1, 2, 3: the third states total_page 3
+    before = s.requests
+    assert list(c.iter_list_call_records(id=59, page_size=23)) == expected
+    assert s.requests - before == 1
+    before = s.requests
+    assert len(list(c.iter_list_call_records(id=59))) == 23  # the server's page size, 10
+    assert s.requests - before == 3
+    # the filters are passed on; a listing with nothing in it is one request
+    before = s.requests
+    assert list(c.iter_list_call_records(id=59, call_result="2", page_size=5)) == []
+    assert list(c.iter_list_call_records(id=60, record_type="1")) == []
+    assert s.requests - before == 2
+    # asking for the first items only asks for the first page
+    before = s.requests
+    walk = c.iter_list_call_records(id=59, page_size=10)
+    assert [next(walk) for _ in range(10)] == expected[:10]
+    assert s.requests - before == 1
+    walk.close()
+
+
+def test_iter_list_call_records_async(sim, server) -> None:
+    sim()
+
+    async def go() -> tuple[list[yt.CallRecord], list[yt.CallRecord]]:
+        async with yt.AsyncClient(server.url, token=TOKEN) as c:
+            batch = (await c.add_batch(id=59, name="b")).info.batch_id  # type: ignore[union-attr]
+            await c.start_task(id=59)
+            await c.upload_data(
+                id=59, batch_id=int(batch), data_list=[rec(f"13{i:09d}") for i in range(7)]  # type: ignore[arg-type]
+            )
+            one = [r async for r in c.iter_list_call_records(id=59, page_size=3)]
+            pages = [(await c.list_call_records(id=59, page=p, page_size=3)).info for p in (1, 2, 3)]
+            return one, [r for info in pages for r in info.records]  # type: ignore[union-attr]
+
+    walked, expected = asyncio.run(go())
+    assert len(walked) == 7 and walked == expected
+
+
 def test_answer_rate_zero_means_no_call_connects(sim, client) -> None:
     sim(answer_rate=0.0)
     c = client()

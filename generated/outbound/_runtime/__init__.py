@@ -33,6 +33,7 @@ from .http import (
     SyncCore,
     encode_json,
 )
+from .paging import PageWalk
 from .signing import (
     AUTH_V2_SIGNED_HEADERS,
     AUTH_V2_VARIANTS,
@@ -73,6 +74,7 @@ __all__ = [
     "NotSentItem",
     "Operation",
     "OutboundError",
+    "PageWalk",
     "RejectedItem",
     "ResponseError",
     "RsaHeadersAuth",

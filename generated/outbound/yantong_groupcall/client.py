@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import ssl
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Literal, Self, TypeVar
 
 import httpx
@@ -20,6 +20,7 @@ import httpx
 from .._runtime import http as _http
 from .._runtime import reading as _reading
 from .._runtime.errors import ResponseError, Violation
+from .._runtime.paging import PageWalk
 from .._runtime.validation import type_name as _type_name
 from . import models as _models
 from . import validators as _validators
@@ -108,6 +109,20 @@ def _place(arguments: dict[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
     for token in reversed(at):
         body = {token: body}
     return body
+
+
+def _list_call_records_page(
+    result: _models.ListCallRecordsResponse,
+) -> tuple[list[_models.CallRecord], int | None, int | None]:
+    """One page of list_call_records: its items, and the total pages and items it states."""
+    items: list[_models.CallRecord] = []
+    total_pages: int | None = None
+    total_items: int | None = None
+    if isinstance(o1 := result.info, _models.ListCallRecordsResponseInfo):
+        items = o1.records or []
+        total_pages = o1.total_page
+        total_items = o1.total_count
+    return items, total_pages, total_items
 
 
 class _Operations:
@@ -533,6 +548,34 @@ class Client(_Operations):
             response,
         )
 
+    def iter_list_call_records(
+        self,
+        *,
+        id: int,
+        record_type: Literal["1", "2"] | None = None,
+        search_date: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[_models.CallRecord]:
+        """Every item of list_call_records, page after page, from page 1 (the arguments as for
+        list_call_records; page is set here, page_size left to you).
+
+        A page is asked for only when the previous one is used up. The walk ends after the
+        number of pages or items the last page states, at a page without items, or at a page
+        that repeats the one before (outbound._runtime.paging). Each page is read like a single
+        call: its deviations are logged, an error raises."""
+        walk = PageWalk("list_call_records", first_page=1, page_size=page_size)
+        while walk.page is not None:
+            result = self.list_call_records(
+                id=id,
+                record_type=record_type,
+                search_date=search_date,
+                call_result=call_result,
+                page_size=page_size,
+                page=walk.page,
+            )
+            yield from walk.read(*_list_call_records_page(result))
+
 
 class AsyncClient(_Operations):
     """Asynchronous client of Yantong group-call (群呼) API — tasks, data batches, uploads, call records and result callbacks.
@@ -777,6 +820,35 @@ class AsyncClient(_Operations):
             raw,
             response,
         )
+
+    async def iter_list_call_records(
+        self,
+        *,
+        id: int,
+        record_type: Literal["1", "2"] | None = None,
+        search_date: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[_models.CallRecord]:
+        """Every item of list_call_records, page after page, from page 1 (the arguments as for
+        list_call_records; page is set here, page_size left to you).
+
+        A page is asked for only when the previous one is used up. The walk ends after the
+        number of pages or items the last page states, at a page without items, or at a page
+        that repeats the one before (outbound._runtime.paging). Each page is read like a single
+        call: its deviations are logged, an error raises."""
+        walk = PageWalk("list_call_records", first_page=1, page_size=page_size)
+        while walk.page is not None:
+            result = await self.list_call_records(
+                id=id,
+                record_type=record_type,
+                search_date=search_date,
+                call_result=call_result,
+                page_size=page_size,
+                page=walk.page,
+            )
+            for item in walk.read(*_list_call_records_page(result)):
+                yield item
 
 
 _CALLBACK_DEVIATIONS = _reading.DeviationLog()  # one per process: a parser has no client
