@@ -25,7 +25,7 @@ _SCALARS = {
 }
 
 
-def literal(s: Schema) -> str | None:
+def enum_literal(s: Schema) -> str | None:
     """`Literal[...]` of a documented enumeration, or None when the values cannot be one.
 
     Only a value of one scalar type can: a string, integer or Boolean (and a string of digits,
@@ -54,7 +54,7 @@ def annotation(s: Schema, models: str = "", *, open_enums: bool = False) -> str:
     deviation): there the annotation is the base type (`str`, `int`), as honest as it can be.
     """
     names: list[str] = []
-    closed = None if open_enums else literal(s)
+    closed = None if open_enums else enum_literal(s)
     for t in s.non_null_types:
         if closed is not None:
             name = closed

@@ -15,7 +15,7 @@ RESERVED = (
     frozenset({"self", "cls", "extra", "deviations", "to_wire", "from_wire"})
     | frozenset({"bool", "int", "str", "float", "list", "dict", "object", "type", "any", "json"})
     | frozenset({"body", "params", "arguments", "raw", "response", "violations"})
-    | frozenset({"progress", "send", "prevalidate", "chunk", "item"})
+    | frozenset({"progress", "send", "prevalidate", "chunk", "item", "walk"})
     | frozenset({"validate_path", "validate_request", "validate_response", "validate_callback"})
     | frozenset({"l"})  # ruff E741: looks like 1 (O and I cannot occur: snake_case is lowercase)
 )

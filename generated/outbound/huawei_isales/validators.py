@@ -7,7 +7,6 @@ value the documents do not list as a deviation (rule enum; the model keeps the v
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable
@@ -840,6 +839,8 @@ def _unknown(name: object, kind: str) -> ValueError:
     if name in other:
         text += f" ({name!r} is {other_kind})"
     else:
+        import difflib  # only on this error path: the import costs every user otherwise
+
         close = difflib.get_close_matches(str(name), names, n=1)
         if close:
             text += f" (did you mean {close[0]!r}?)"

@@ -565,16 +565,19 @@ class Client(_Operations):
         that repeats the one before (outbound._runtime.paging). Each page is read like a single
         call: its deviations are logged, an error raises."""
         walk = PageWalk("list_call_records", first_page=1, page_size=page_size)
-        while walk.page is not None:
-            result = self.list_call_records(
-                id=id,
-                record_type=record_type,
-                search_date=search_date,
-                call_result=call_result,
-                page_size=page_size,
-                page=walk.page,
+        while walk.page is not None:  # no other local: walk and item are reserved names
+            yield from walk.read(
+                *_list_call_records_page(
+                    self.list_call_records(
+                        id=id,
+                        record_type=record_type,
+                        search_date=search_date,
+                        call_result=call_result,
+                        page_size=page_size,
+                        page=walk.page,
+                    )
+                )
             )
-            yield from walk.read(*_list_call_records_page(result))
 
 
 class AsyncClient(_Operations):
@@ -838,16 +841,19 @@ class AsyncClient(_Operations):
         that repeats the one before (outbound._runtime.paging). Each page is read like a single
         call: its deviations are logged, an error raises."""
         walk = PageWalk("list_call_records", first_page=1, page_size=page_size)
-        while walk.page is not None:
-            result = await self.list_call_records(
-                id=id,
-                record_type=record_type,
-                search_date=search_date,
-                call_result=call_result,
-                page_size=page_size,
-                page=walk.page,
-            )
-            for item in walk.read(*_list_call_records_page(result)):
+        while walk.page is not None:  # no other local: walk and item are reserved names
+            for item in walk.read(
+                *_list_call_records_page(
+                    await self.list_call_records(
+                        id=id,
+                        record_type=record_type,
+                        search_date=search_date,
+                        call_result=call_result,
+                        page_size=page_size,
+                        page=walk.page,
+                    )
+                )
+            ):
                 yield item
 
 
