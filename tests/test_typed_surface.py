@@ -394,6 +394,26 @@ def test_an_operation_named_like_a_page_iterator_is_a_spec_error() -> None:
     assert errors == ["iter_op is also the page iterator of op"]
 
 
+def test_every_python_name_is_explained_by_a_note() -> None:
+    """A python_name in any spec of the repository is named in the decision of a note about
+    its operation or type, beside the wire name it replaces."""
+    from generator.naming import snake
+
+    found = 0
+    for service in SERVICES.values():
+        for op in service.operations:
+            for obj in (op.request.object, op.response.object):
+                for p in _all_properties(obj) if obj is not None else ():
+                    if p.py_name == snake(p.name):
+                        continue
+                    found += 1
+                    assert any(
+                        op.id in note.about and p.py_name in note.decision and p.name in note.text
+                        for note in service.notes
+                    ), f"{service.name}.{op.id}: {p.name} → {p.py_name} has no note"
+    assert found >= 6
+
+
 def test_python_names_of_the_yantong_spec() -> None:
     """Each rename keeps the wire name (to_wire) and is documented by the note python_names."""
     service = SERVICES["yantong_groupcall"]
