@@ -17,18 +17,40 @@ from ._runtime.errors import (
     ValidationError,
     Violation,
 )
+from ._runtime.pacing import (
+    FilePacer,
+    MemoryPacer,
+    Pacer,
+    PacerUnavailable,
+    RedisPacer,
+    pacer_from_url,
+)
 
-__version__ = "0.1.0"
+__version__ = "5.0.0"
 SERVICES = ["dezhu_speech", "huawei_isales", "quanshi_event", "yantong_groupcall"]
+# each service's own version; __version__ is their sum, part by part (see CHANGELOG.md)
+SERVICE_VERSIONS = {
+    "dezhu_speech": "1.0.0",
+    "huawei_isales": "1.0.0",
+    "quanshi_event": "1.0.0",
+    "yantong_groupcall": "2.0.0",
+}
 
 __all__ = [
     "SERVICES",
+    "SERVICE_VERSIONS",
     "ApiError",
     "ConfirmationRequired",
+    "FilePacer",
+    "MemoryPacer",
     "OutboundError",
+    "Pacer",
+    "PacerUnavailable",
+    "RedisPacer",
     "ResponseError",
     "TransportError",
     "ValidationError",
     "Violation",
     "__version__",
+    "pacer_from_url",
 ]
