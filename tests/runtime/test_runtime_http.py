@@ -27,6 +27,7 @@ from outbound_runtime_under_test import (
     HuaweiAuthV2Signer,
     NoAuth,
     Operation,
+    PacerUnavailable,
     ResponseError,
     RsaHeadersAuth,
     RsaSha256Signer,
@@ -689,6 +690,10 @@ def test_exceptions_pickle_round_trip() -> None:
     assert pickle.loads(pickle.dumps(cut)).http_status == 200
     assert str(pickle.loads(pickle.dumps(cut))) == str(cut)
     assert "after the answer's status HTTP 200" in str(cut)
+    unpaced = PacerUnavailable("redis://127.0.0.1:1 unreachable")
+    copy = pickle.loads(pickle.dumps(unpaced))
+    assert type(copy) is PacerUnavailable and str(copy) == str(unpaced)
+    assert isinstance(copy, TransportError) and not copy.may_have_reached_server
 
 
 def test_status_code_is_a_deprecated_alias_of_http_status() -> None:
