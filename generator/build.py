@@ -31,6 +31,7 @@ from .ir import (
     Note,
     ObjectType,
     Operation,
+    Paging,
     Pos,
     Property,
     Release,
@@ -310,6 +311,28 @@ class Builder:
         elif schema.enum and value not in [e.value for e in schema.enum]:
             self.error(path, f"{what} {value!r} is not one of the enum values")
 
+    def python_name(self, wire: str, raw: dict[str, Any], path: Path) -> str:
+        """The property's Python name: its `python_name`, else the one derived from `wire`."""
+        derived = snake(wire)
+        given = raw.get("python_name")
+        if given is None:
+            return derived
+        where = path + ("python_name",)
+        if given == derived:
+            self.error(where, f"python_name {given!r} is the name {wire!r} gets anyway; remove it")
+        elif keyword.iskeyword(given) or keyword.issoftkeyword(given) or given in RESERVED:
+            self.error(
+                where,
+                f"python_name {given!r} is a Python keyword or a name the generated code uses "
+                f"itself; choose another (without python_name it would be {derived!r})",
+            )
+        elif given.endswith("_") or "__" in given:
+            self.error(
+                where,
+                f"python_name {given!r}: write a plain snake_case name (no trailing or doubled _)",
+            )
+        return given
+
     def object_type(self, raw: dict[str, Any], path: Path, name: str, *, named: bool) -> ObjectType:
         self.claim_class(name, path)
         props: list[Property] = []
@@ -317,12 +340,14 @@ class Builder:
         raw_props = raw.get("properties", {})
         for wire, praw in raw_props.items():
             ppath = path + ("properties", wire)
-            py = snake(wire)
+            py = self.python_name(wire, praw, ppath)
             if py in py_names:
+                how = "python_name" if "python_name" in praw else "in Python"
                 self.error(
-                    ppath,
-                    f"property {wire!r} and {py_names[py]!r} both become {py!r} in Python; rename one",
-                    key=True,
+                    ppath + (("python_name",) if "python_name" in praw else ()),
+                    f"property {wire!r} and {py_names[py]!r} both become {py!r} {how}; "
+                    "rename one (python_name)",
+                    key="python_name" not in praw,
                 )
             py_names[py] = wire
             schema = self.schema(praw, ppath, name + pascal(wire))
@@ -476,11 +501,14 @@ class Builder:
             op_ids.add(op_id)
             self.check_wiring(op, auth, envelope)
         self.check_distinct_routes(ops)
-        for op in ops:  # <op>_in_batches is a client method too
+        for op in ops:  # <op>_in_batches and iter_<op> are client methods too
             if op.batch_field and f"{op.id}_in_batches" in op_ids:
                 twin = f"{op.id}_in_batches"
                 message = f"{twin} is also the batch method of {op.id}"
                 self.error(("operations", twin), message, key=True)
+            if op.paging and op.paging_method in op_ids:
+                message = f"{op.paging_method} is also the page iterator of {op.id}"
+                self.error(("operations", op.paging_method), message, key=True)
         for i, lim in enumerate(limits):
             if lim.operation is not None and lim.operation not in op_ids:
                 known = ", ".join(sorted(op_ids)) or "none"
@@ -698,6 +726,19 @@ class Builder:
             )
             guard = Guard(groups, g["confirm"], g.get("note"))
             note_ref(path + ("guard", "note"), guard.note)
+        paging = None
+        if "paging" in raw:
+            pg = raw["paging"]
+            paging = Paging(
+                page=pg["page"],
+                items=pg["items"],
+                page_size=pg.get("page_size"),
+                total_pages=pg.get("total_pages"),
+                total_items=pg.get("total_items"),
+                first_page=pg.get("first_page", 1),
+                note=pg.get("note"),
+            )
+            note_ref(path + ("paging", "note"), paging.note)
         min_interval = None
         for lim in limits:
             if (
@@ -728,6 +769,7 @@ class Builder:
             error_codes=tuple(raw.get("error_codes", ())),
             guard=guard,
             batch_field=raw.get("batch", {}).get("field"),
+            paging=paging,
             min_interval=min_interval,
             examples=examples,
         )
@@ -759,6 +801,8 @@ class Builder:
             arg_obj = args.object if args is not None else None
             if arg_obj is not None and id(arg_obj) not in self.broken:
                 self.check_arguments(op, arg_obj)
+                if op.paging is not None and op.response.object is not None:
+                    self.check_paging(op, op.paging, arg_obj)
             self.check_must_match(op.request, op.request, path + ("request",))
         if op.response.object is not None:
             self.check_must_match(op.response, op.response, path + ("response",))
@@ -825,6 +869,45 @@ class Builder:
                     path + ("guard", "confirm"),
                     f"guard.confirm {confirm!r} is already the keyword argument of "
                     f"{keywords[confirm]}; choose another name such as confirm_delete_all",
+                )
+
+    def check_paging(self, op: Operation, paging: Paging, arg_obj: ObjectType) -> None:
+        """Page arguments are integer arguments; the pointers reach an array and integers of
+        the response, through objects only (the iterator reads them from the model)."""
+        path: Path = ("operations", op.id, "paging")
+        names = ", ".join(p.name for p in arg_obj.properties) or "none"
+        for key in ("page", "page_size"):
+            name = getattr(paging, key)
+            if name is None:
+                continue
+            prop = arg_obj.prop(name)
+            if prop is None:
+                self.error(path + (key,), f"{name!r} is not an argument of {op.id} ({names})")
+            elif not _integer(prop.schema):
+                self.error(
+                    path + (key,),
+                    f"paging.{key} {name!r} must be an integer or integer_string argument",
+                )
+        if paging.page_size is not None and paging.page_size == paging.page:
+            self.error(path + ("page_size",), "paging.page_size names the page argument again")
+        for key in ("items", "total_pages", "total_items"):
+            pointer = getattr(paging, key)
+            if pointer is None:
+                continue
+            target = self.resolve(op.response, pointer, path + (key,), f"paging.{key}")
+            if target is None:
+                continue
+            if _through_items(op.response, pointer) or pointer == "":
+                self.error(
+                    path + (key,),
+                    f"paging.{key} must name a property reached through objects only",
+                )
+            elif key == "items" and target.items is None:
+                self.error(path + (key,), f"paging.items {pointer!r} must point at an array")
+            elif key != "items" and not _integer(target):
+                self.error(
+                    path + (key,),
+                    f"paging.{key} {pointer!r} must point at an integer (or integer_string)",
                 )
 
     def check_example_names(self, path: Path, raw_examples: list[dict[str, Any]]) -> None:
@@ -922,6 +1005,12 @@ class Builder:
                 for i, ex in enumerate(raw.get("examples", []))
             ),
         )
+
+
+def _integer(schema: Schema) -> bool:
+    """The value reads as a Python int: integer, integer_string, or the two (and null)."""
+    kinds = set(schema.non_null_types)
+    return bool(kinds) and kinds <= {"integer", "integer_string"}
 
 
 def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]:

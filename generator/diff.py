@@ -90,6 +90,7 @@ DIRECTIONS: dict[str, Direction] = {
     "required": D.FLAG,
     "required_if": D.CONDITION,
     "inferred": D.TEXT,
+    "python_name": D.EXACT,  # the field's attribute and keyword argument in Python
     "exactly_one_of": D.CONDITION,
     "dependent_required": D.RESTRICTIONS,  # (property, needs) pairs
     "default": D.TEXT,  # informational: callers send what they mean
@@ -572,6 +573,7 @@ class _Walk:
         field("arguments_at", D.EXACT, o.arguments_at, n.arguments_at)
         field("creates", D.FEATURE, o.creates, n.creates)  # a create is never resent
         field("batch", D.FEATURE, o.batch_field, n.batch_field)  # <op>_in_batches
+        field("paging", D.FEATURE, _paging(o), _paging(n))  # iter_<op>
         old_guard = (list(o.guard.unless_any_of), o.guard.confirm) if o.guard else None
         new_guard = (list(n.guard.unless_any_of), n.guard.confirm) if n.guard else None
         field("guard", D.CONDITION, old_guard, new_guard)
@@ -944,6 +946,7 @@ class _Walk:
             ("required", o.required, n.required),
             ("required_if", old_if, new_if),
             ("inferred", o.inferred, n.inferred),
+            ("python_name", o.py_name, n.py_name),  # derived from the name unless written
         ):
             self.value(
                 item,
@@ -981,6 +984,14 @@ def _keyword(s: Schema, keyword: str) -> Any:
     if keyword == "description":
         return s.description or None
     return getattr(s, keyword)
+
+
+def _paging(op: Operation) -> dict[str, Any] | None:
+    """What `iter_<op>` does, as written (its note is documentation, compared with the notes)."""
+    if op.paging is None:
+        return None
+    keys = ("page", "items", "page_size", "total_pages", "total_items", "first_page")
+    return {k: getattr(op.paging, k) for k in keys if getattr(op.paging, k) is not None}
 
 
 def _type_text(p: Property) -> str:

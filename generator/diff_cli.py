@@ -14,12 +14,14 @@ OK, FINDINGS, USAGE = 0, 1, 2
 
 EPILOG = """\
 Every change is classified for callers of the generated package:
-  breaking       something removed or renamed (operation, field, model, callback, error code);
+  breaking       something removed or renamed (operation, field, model, callback, error code,
+                 a field's python_name, a page iterator);
                  a field newly required; a type changed; a limit tightened (max lowered, min
                  raised, pattern or enum narrowed, a forbidden character added, a new
                  condition, a longer minimum interval); route, method, headers, auth or
                  envelope changed; the success code set changed
-  compatible     a new operation, optional field, error code or enum value; a limit loosened
+  compatible     a new operation, optional field, error code, enum value or page iterator; a
+                 limit loosened
   documentation  texts, notes, sources, examples
 
 Each service's version must rise with its changes (semver): a breaking change needs a new

@@ -6,12 +6,15 @@ expressions that carry it to and from the wire (integer_string travels as "59", 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from . import pointers
 from .emit_validators import entry_name
 from .ir import ObjectType, Operation, Property, Schema, Service
 from .literals import literal
+from .naming import snake
 
 _SCALARS = {
     "string": "str",
@@ -23,15 +26,44 @@ _SCALARS = {
 }
 
 
-def annotation(s: Schema, models: str = "") -> str:
-    """The Python type of a value; `models` qualifies class names (`_models.` in the client)."""
+def enum_literal(s: Schema) -> str | None:
+    """`Literal[...]` of a documented enumeration, or None when the values cannot be one.
+
+    Only a value of one scalar type can: a string, integer or Boolean (and a string of digits,
+    which the field holds as its int: "1" is `Literal[1]`). A number is a float in Python, and
+    `Literal` takes no floats; a union (`[integer, integer_string]`) keeps its base types.
+    """
+    values = [e.value for e in s.enum if e.value is not None]
+    if not values or len(s.non_null_types) != 1:
+        return None
+    (wire,) = s.non_null_types
+    if wire == "integer_string":
+        if not all(isinstance(v, str) and v.isdigit() and str(int(v)) == v for v in values):
+            return None  # "01" would travel back as "1": the literal could not say it
+        values = [int(v) for v in values]
+    elif wire not in ("string", "integer", "boolean"):
+        return None
+    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
+
+
+def annotation(s: Schema, models: str = "", *, open_enums: bool = False) -> str:
+    """The Python type of a value; `models` qualifies class names (`_models.` in the client).
+
+    A documented enumeration is a `Literal` of its values, so a typo fails a type checker: in
+    what the caller sends. In what the client reads (`open_enums`), a server may send a value
+    the documents do not list, which the model keeps (and the validator reports as a
+    deviation): there the annotation is the base type (`str`, `int`), as honest as it can be.
+    """
     names: list[str] = []
+    closed = None if open_enums else enum_literal(s)
     for t in s.non_null_types:
-        if t in _SCALARS:
+        if closed is not None:
+            name = closed
+        elif t in _SCALARS:
             name = _SCALARS[t]
         elif t == "array":
             assert s.items is not None
-            name = f"list[{annotation(s.items, models)}]"
+            name = f"list[{annotation(s.items, models, open_enums=open_enums)}]"
         elif t == "object":
             name = models + s.object.name if s.object is not None else "dict[str, Any]"
         else:
@@ -245,7 +277,7 @@ def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
     any field whatever the documents say, so every field is optional there."""
     s = p.schema
     optional = not p.required or read_side
-    ann = annotation(s)
+    ann = annotation(s, open_enums=read_side)
     if optional:
         ann = _or_none(ann)
     value = f"self.{p.py_name}"
@@ -258,14 +290,17 @@ def field_view(p: Property, reader: Reader, read_side: bool) -> FieldView:
         rules.append("Required.")
     if p.required_if is not None:
         rules.append(f"Required when {p.required_if.field} is {p.required_if.equals!r}.")
-    if s.enum:
+    enum = s.enum or (s.items.enum if s.items is not None else ())
+    if enum:
         rules.append(
             "Values: "
-            + "; ".join(
-                f"{e.value!r} ({e.meaning})" if e.meaning else repr(e.value) for e in s.enum
-            )
+            + "; ".join(f"{e.value!r} ({e.meaning})" if e.meaning else repr(e.value) for e in enum)
             + "."
         )
+        if read_side:
+            rules.append("Another value is kept as sent, and reported as a deviation (enum).")
+    if p.py_name != snake(p.name):  # a python_name: say what it is called on the wire
+        rules.append(f"Sent as {p.name!r} on the wire.")
     doc = _doc(" ".join([s.description.strip(), *rules]).strip(), s.source)
     return FieldView(p.py_name, p.name, ann, optional, doc, wire, read)
 
@@ -321,6 +356,99 @@ class ArgumentView:
 
 
 @dataclass(frozen=True)
+class PagingView:
+    """What the clients' `iter_<op>` renders: its arguments and the page reader."""
+
+    method: str  # iter_<op>
+    reader: str  # module-level function: response model → (items, total pages, total items)
+    item: str  # annotation of one item (qualified with `_models.`)
+    arguments: tuple[ArgumentView, ...]  # the operation's, without the page argument
+    page: str  # Python name of the page argument
+    first_page: int
+    page_size: str | None  # Python name of the page-size argument
+    read_lines: tuple[str, ...]  # the reader's body
+
+
+def _steps(root: ObjectType, pointer: str) -> list[tuple[Property, ObjectType | None]]:
+    """Each property on the way from `root` to `pointer` (through objects only, as the build
+    checked), with the object type the next step reads from."""
+    steps = []
+    current: ObjectType | None = root
+    for token in pointers.split(pointer):
+        assert current is not None
+        prop = current.prop(token)
+        assert prop is not None
+        current = prop.schema.object
+        steps.append((prop, current))
+    return steps
+
+
+def _reader_lines(root: ObjectType, targets: list[tuple[str, str, str]]) -> list[str]:
+    """Statements assigning to each target variable the value at its pointer in the model held
+    by `result`, for (variable, pointer, fallback for None). Each object on the way is tested
+    with isinstance once for all targets below it: a union such as Yantong's info (object or
+    string) narrows to its model, and None or a string leaves the variable as initialised."""
+    tree: dict[str, Any] = {"leaves": [], "children": {}}
+    for target, pointer, fallback in targets:
+        steps = _steps(root, pointer)
+        node = tree
+        for prop, obj in steps[:-1]:
+            assert obj is not None
+            key = (prop.py_name, obj.name)
+            node = node["children"].setdefault(key, {"leaves": [], "children": {}})
+        node["leaves"].append((target, steps[-1][0].py_name, fallback))
+    lines: list[str] = []
+    counter = itertools.count(1)
+
+    def emit(node: dict[str, Any], holder: str, depth: int) -> None:
+        pad = "    " * depth
+        for target, attribute, fallback in node["leaves"]:
+            value = f"{holder}.{attribute}"
+            if fallback != "None":
+                value += f" or {fallback}"
+            lines.append(pad + f"{target} = {value}")
+        for (attribute, class_name), child in node["children"].items():
+            var = f"o{next(counter)}"
+            test = f"isinstance({var} := {holder}.{attribute}, _models.{class_name})"
+            lines.append(pad + f"if {test}:")
+            emit(child, var, depth + 1)
+
+    emit(tree, "result", 1)
+    return lines
+
+
+def paging_view(op: Operation, arguments: tuple[ArgumentView, ...]) -> PagingView | None:
+    paging = op.paging
+    if paging is None:
+        return None
+    assert op.response.object is not None
+    args = op.arguments
+    page = args.prop(paging.page)
+    assert page is not None  # checked by the build
+    size = args.prop(paging.page_size) if paging.page_size is not None else None
+    items_schema = _steps(op.response.object, paging.items)[-1][0].schema
+    assert items_schema.items is not None
+    item = annotation(items_schema.items, "_models.", open_enums=True)
+    root = op.response.object
+    lines = [f"    items: list[{item}] = []"]
+    lines += ["    total_pages: int | None = None", "    total_items: int | None = None"]
+    targets = [("items", paging.items, "[]")]
+    targets += [(key, getattr(paging, key), "None") for key in ("total_pages", "total_items")]
+    lines += _reader_lines(root, [t for t in targets if t[1] is not None])
+    lines.append("    return items, total_pages, total_items")
+    return PagingView(
+        method=op.paging_method,
+        reader=f"_{op.id}_page",
+        item=item,
+        arguments=tuple(a for a in arguments if a.wire_name != paging.page),
+        page=page.py_name,
+        first_page=paging.first_page,
+        page_size=size.py_name if size is not None else None,
+        read_lines=tuple(lines),
+    )
+
+
+@dataclass(frozen=True)
 class OperationView:
     id: str
     constant: str  # name of the module-level runtime Operation
@@ -349,6 +477,7 @@ class OperationView:
     batch_unique_key: str | None  # expression over `item`: its unique key (None: no key)
     batch_unique_field: str | None  # wire name of the unique_by property
     batch_unique_code: str | None  # documented code of the `unique` rule on the array
+    paging: PagingView | None
 
 
 def _argument(p: Property) -> ArgumentView:
@@ -424,6 +553,7 @@ def operation_view(service: Service, op: Operation) -> OperationView:
         batch_unique_key=unique_key,
         batch_unique_field=unique_field,
         batch_unique_code=unique_code,
+        paging=paging_view(op, arguments),
     )
 
 
@@ -486,5 +616,24 @@ def client_context(service: Service) -> dict[str, object]:
             if cb.body.object is not None
         ],
         "batch_ops": any(op.batch_field for op in service.operations),
+        "paged_ops": any(op.paging for op in service.operations),
+        "abc_names": _abc_names(service),
+        "uses_literal": any(
+            "Literal[" in _argument(p).annotation
+            for op in service.operations
+            for p in (*op.path_params, *op.arguments.properties)
+        ),
         "guarded": any(op.guard for op in service.operations),
     }
+
+
+def _abc_names(service: Service) -> list[str]:
+    """What the client module imports from collections.abc, in ruff's order."""
+    names = ["Callable"]
+    if any(op.batch_field for op in service.operations):
+        names += ["AsyncIterable", "Iterable"]
+    if any(op.guard for op in service.operations) or service.callbacks:
+        names.append("Mapping")
+    if any(op.paging for op in service.operations):
+        names += ["AsyncIterator", "Iterator"]
+    return sorted(names, key=str.lower)

@@ -45,6 +45,7 @@ EXTENSIONS = {
     "x-route": "the exact method, path and fixed query of an operation",
     "x-creates": "true: the call changes server state and is never resent automatically",
     "x-guard": "a call the generated client refuses without an explicit confirmation",
+    "x-paging": "a listing read page by page: the page arguments and where items and totals are",
     "x-inferred": "requiredness or a rule inferred where the document's column is blank",
     "x-expect-violations": "an example of the document's own that breaks a documented rule",
     "x-max-bytes, x-must-match, x-unique-by, x-integer-string-bounds": (
@@ -310,6 +311,13 @@ class _Builder:
                 "confirm": op.guard.confirm,
                 **({"note": op.guard.note} if op.guard.note is not None else {}),
             }
+        if op.paging is not None:
+            paging = op.paging
+            out["x-paging"] = {  # as the spec writes it (argument names, response pointers)
+                key: getattr(paging, key)
+                for key in ("page", "page_size", "items", "total_pages", "total_items")
+                if getattr(paging, key) is not None
+            } | {"first_page": paging.first_page}
         notes = self.notes_about(op.id)
         if notes:
             out["x-notes"] = notes
@@ -337,6 +345,12 @@ class _Builder:
             parts.append(
                 "Changes server state: never resent once it may have reached the server "
                 "(x-creates)."
+            )
+        if op.paging is not None:
+            parts.append(
+                f"Paged: the argument {op.paging.page} numbers the pages from "
+                f"{op.paging.first_page}; the items of a page are at {op.paging.items} "
+                "(x-paging)."
             )
         return "\n\n".join(parts)
 

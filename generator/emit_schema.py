@@ -1,7 +1,8 @@
 """IR → JSON Schema (draft 2020-12), one schema per operation body.
 
 Requests are strict (`additionalProperties: false`, enums enforced); responses and callbacks are
-tolerant (extra properties allowed; enum values are open, listed as `x-enum`). What JSON Schema
+tolerant (extra properties allowed; enum values are open, listed as `x-enum`: a value the
+documents do not list is accepted, and the generated validators report it as a deviation). What JSON Schema
 cannot say travels as `x-` keywords, which `tests/` check against the generated validators:
 `x-max-bytes`, `x-must-match`, `x-unique-by`, `x-integer-string-bounds`.
 Patterns are ECMA-262 (`$` is the end of input); see `ecma_validator` for checking them in Python.
@@ -153,7 +154,8 @@ class SchemaEmitter:
             sentences.append(
                 "Documented values: "
                 + ", ".join(json.dumps(v, ensure_ascii=False) for v in out["x-enum"])
-                + "; others are accepted in what the vendor sends (x-enum)."
+                + "; others are accepted in what the vendor sends, and reported as deviations "
+                "by callgen's clients (x-enum)."
             )
         if sentences:
             out = {"description": "\n\n".join(sentences), **out}

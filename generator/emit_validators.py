@@ -218,10 +218,10 @@ class ValidatorEmitter:
             self.string(w, var, s, path, strict)
         elif t in ("integer", "number"):
             self.bounds(w, var, s, path)
-            self.enum(w, var, s, path, strict)
+            self.enum(w, var, s, path)
             self.must_match_check(w, var, s, path)
         elif t == "boolean":
-            self.enum(w, var, s, path, strict)
+            self.enum(w, var, s, path)
         elif t == "array":
             self.array(w, var, s, path, strict)
         elif t == "object":
@@ -300,7 +300,7 @@ class ValidatorEmitter:
                 w(f'{digits} = {var}.lstrip("0")')
                 w(f'{num} = int({digits} or "0") if len({digits}) < 4300 else float("inf")')
                 self.bounds(w, num, s, path, raw=var)
-        self.enum(w, var, s, path, strict)
+        self.enum(w, var, s, path)
         self.must_match_check(w, var, s, path)
 
     def bounds(self, w: Writer, var: str, s: Schema, path: str, raw: str | None = None) -> None:
@@ -318,9 +318,10 @@ class ValidatorEmitter:
                     msg = literal(f"must be {text} {bound!r}, got ")
                     self.violation(w, path, rule, s, f"{msg} + _show({var})", raw or var)
 
-    def enum(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
-        # responses and callbacks tolerate enum values the documents do not list
-        if not s.enum or not strict:
+    def enum(self, w: Writer, var: str, s: Schema, path: str) -> None:
+        # a value the documents do not list is a violation in a request; in a response or
+        # callback it is a deviation: reported (with the value kept), never a refusal
+        if not s.enum:
             return
         values = [e.value for e in s.enum if e.value is not None]
         name = self.m.const("E", frozenset_literal(values))
@@ -573,6 +574,39 @@ class Validators:
     functions: list[str]
     entries: list[EntryPoint]
     must_match: list[tuple[str, tuple[str, ...]]]  # ctx key → pointer tokens
+    operations: tuple[str, ...]  # operation ids, in spec order
+    callbacks: tuple[str, ...]  # callback names, in spec order
+
+    @property
+    def operation_type(self) -> str:
+        """The type of an operation id argument: a `Literal` of the ids (a typo fails mypy)."""
+        return _name_type(self.operations)
+
+    @property
+    def callback_type(self) -> str:
+        return _name_type(self.callbacks)
+
+    @property
+    def schema_kinds(self) -> tuple[str, ...]:
+        """The kinds `schema()` takes: there is no JSON Schema of path parameters."""
+        return ("request", "response", "callback") if self.callbacks else ("request", "response")
+
+    @property
+    def typing_names(self) -> list[str]:
+        """What the module imports from typing, in ruff's order."""
+        names = ["Any", "Literal", "TypeAlias"]
+        if "Never" in (self.operation_type, self.callback_type):
+            names.insert(2, "Never")
+        if self.callbacks:
+            names.append("overload")  # schema() ties kind="callback" to a callback name
+        return names
+
+
+def _name_type(names: tuple[str, ...]) -> str:
+    """`Literal["a", "b"]`, or `Never` when there is no name (no call type-checks then)."""
+    if not names:
+        return "Never"
+    return "Literal[" + ", ".join(repr(n) for n in names) + "]"
 
 
 def emit(service: Service) -> Validators:
@@ -603,4 +637,6 @@ def emit(service: Service) -> Validators:
         functions=module.lines,
         entries=entries,
         must_match=[(key, tuple(pointers.split(ptr))) for ptr, key in emitter.must_match.items()],
+        operations=tuple(op.id for op in service.operations),
+        callbacks=tuple(cb.name for cb in service.callbacks),
     )

@@ -186,6 +186,7 @@ def render(
             "models.py.j2",
             models=models,
             uses_reading=uses_reading,
+            uses_literal=any("Literal[" in f.annotation for m in models for f in m.fields),
             **context,
         )
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
@@ -238,9 +239,11 @@ SERVICE_API = [
     "AsyncClient",
     "BatchProgress",
     "BatchReport",
+    "CallbackName",
     "Client",
     "ConfirmationRequired",
     "ErrorCode",
+    "OperationId",
     "ResponseError",
     "TransportError",
     "ValidationError",

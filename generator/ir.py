@@ -173,6 +173,24 @@ class Guard:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """A listing read page by page: the client's `iter_<op>` asks for page after page.
+
+    `page` and `page_size` are argument (wire) names; `items`, `total_pages` and `total_items`
+    are pointers into the response. The walk stops after `total_pages` pages or `total_items`
+    items (whichever a page states and comes first), and at a page with no item.
+    """
+
+    page: str
+    items: str
+    page_size: str | None = None
+    total_pages: str | None = None
+    total_items: str | None = None
+    first_page: int = 1
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class ExpectedViolation:
     path: str
     rule: str
@@ -221,8 +239,14 @@ class Operation:
     error_codes: tuple[str, ...] = ()
     guard: Guard | None = None
     batch_field: str | None = None
+    paging: Paging | None = None
     min_interval: float | None = None  # from a client-enforced min_interval limit
     examples: tuple[Example, ...] = ()
+
+    @property
+    def paging_method(self) -> str:
+        """The client method walking the pages (`paging`): `iter_<id>`."""
+        return f"iter_{self.id}"
 
     @property
     def arguments(self) -> ObjectType:

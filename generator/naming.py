@@ -15,7 +15,7 @@ RESERVED = (
     frozenset({"self", "cls", "extra", "deviations", "to_wire", "from_wire"})
     | frozenset({"bool", "int", "str", "float", "list", "dict", "object", "type", "any", "json"})
     | frozenset({"body", "params", "arguments", "raw", "response", "violations"})
-    | frozenset({"progress", "send", "prevalidate", "chunk", "item"})
+    | frozenset({"progress", "send", "prevalidate", "chunk", "item", "walk"})
     | frozenset({"validate_path", "validate_request", "validate_response", "validate_callback"})
     | frozenset({"l"})  # ruff E741: looks like 1 (O and I cannot occur: snake_case is lowercase)
 )
@@ -23,9 +23,10 @@ RESERVED = (
 # Names a class of ours must not take: Python keywords that look like types, and the names the
 # models module imports or a service package exports beside its models.
 RESERVED_CLASSES = frozenset(
-    {"None", "True", "False", "Any", "Mapping", "Self", "TypeVar", "I", "O"}  # E742: I, O
+    {"None", "True", "False", "Any", "Literal", "Mapping", "Self", "TypeVar", "I", "O"}  # E742
     | {"ApiError", "AsyncClient", "BatchProgress", "BatchReport", "Client", "ConfirmationRequired"}
     | {"ErrorCode", "ResponseError", "TransportError", "ValidationError", "Violation"}
+    | {"CallbackName", "OperationId"}
 )
 
 

@@ -85,6 +85,10 @@ _KEY_HINTS = {
     "kind": "a callback example is always a callback body; remove kind",
 }
 _KEY_HINTS["required_if"] = _KEY_HINTS["inferred"] = _KEY_HINTS["required"]
+_KEY_HINTS["python_name"] = (
+    "python_name renames an entry of properties (a path parameter, items or a whole body has "
+    "no Python name of its own)"
+)
 
 
 def _kind(value: Any) -> str:

@@ -170,9 +170,19 @@ def test_non_ascii_text_survives(tmp_path: Path, examples: dict[Any, Any]) -> No
     ("args", "message"),
     [
         (["nosuch", "op", "-"], "unknown service 'nosuch'; known: "),
-        (["huawei_isales", "nosuch", "-"], "no request named 'nosuch'; known: add_call_data"),
-        (["huawei_isales", "nosuch", "-", "--response"], "no response named 'nosuch'"),
-        (["yantong_groupcall", "list_tasks", "-", "--callback"], "known: call_result"),
+        (
+            ["huawei_isales", "nosuch", "-"],
+            "no operation named 'nosuch' in huawei_isales; operations: add_call_data, delete_call_data",
+        ),
+        (
+            ["huawei_isales", "add_call_dat", "-", "--response"],
+            "no operation named 'add_call_dat' in huawei_isales (did you mean 'add_call_data'?)",
+        ),
+        (
+            ["yantong_groupcall", "list_tasks", "-", "--callback"],
+            "('list_tasks' is an operation); callbacks: call_result",
+        ),
+        (["huawei_isales", "x", "-", "--callback"], "huawei_isales has no callbacks"),
         (["huawei_isales", "add_call_data", "/no/such/file.json"], "cannot read /no/such/file"),
     ],
 )
@@ -234,8 +244,9 @@ def test_schema_equals_the_package_function(monkeypatch: pytest.MonkeyPatch) -> 
     ("args", "message"),
     [
         (["nosuch", "x"], "unknown service"),
-        (["huawei_isales", "nosuch"], "no request named 'nosuch'"),
-        (["huawei_isales", "add_call_data", "--callback"], "no callback named 'add_call_data'"),
+        (["huawei_isales", "nosuch"], "no operation named 'nosuch' in huawei_isales; operations"),
+        (["huawei_isales", "add_call_data", "--callback"], "unknown kind 'callback'"),
+        (["yantong_groupcall", "call_result"], "('call_result' is a callback)"),
     ],
 )
 def test_schema_usage_errors(args: list[str], message: str) -> None:

@@ -192,6 +192,8 @@ EDITS = [
         at="source: \"900 Add headers\"}\n    creates: false"),
     Row("batch method removed", sub("    batch: {field: items}\n", ""),
         [(B, "add", "batch", "removed")], at="  add:"),
+    Row("python name given", sub("total: {type: integer,", "total: {type: integer, python_name: total_count,"),
+        [(B, "add response /total", "python_name", "changed")]),
     Row("guard confirmation renamed", sub("confirm: confirm_all", "confirm: confirm_every"),
         [(B, "remove", "guard", "changed")]),
     Row("retries stopped", sub("    retryable: true\n", "    retryable: false\n"),
@@ -678,7 +680,8 @@ COMPARED = {
                    "description", "source", "named"},
     "Operation": {"id", "method", "path", "pos", "request", "response", "summary", "source",
                   "query", "path_params", "headers", "creates", "arguments_at", "error_codes",
-                  "guard", "batch_field", "min_interval", "examples"},
+                  "guard", "batch_field", "paging", "min_interval", "examples"},
+    "Paging": {"page", "items", "page_size", "total_pages", "total_items", "first_page", "note"},
     "Callback": {"name", "pos", "body", "summary", "source", "examples"},
     "ErrorCode": {"code", "name", "pos", "texts", "operations", "retryable", "success", "scope"},
     "Auth": {"scheme", "source", "body_field", "header", "app_id_header", "timestamp_header",
@@ -710,6 +713,29 @@ def test_every_ir_field_is_compared(name: str) -> None:
         f"ir.{name} fields changed: classify {sorted(fields - COMPARED[name])} in "
         "generator/diff.py (breaking, compatible or documentation) and list them here"
     )
+
+
+def test_paging_is_a_feature() -> None:
+    """iter_<op> is something the package offers: adding paging is compatible, removing it or
+    changing what it reads breaks callers of the iterator."""
+    text = (ROOT / "specs" / "yantong_groupcall.yaml").read_text(encoding="utf-8")
+    block = "    paging:\n      page: page\n"
+    assert text.count(block) == 1
+    start = text.index(block)
+    without = text[:start] + text[text.index("    request:", start) :]
+    other = text.replace("      total_pages: /info/total_page\n", "")
+    specs = {
+        name: read_spec(t.encode(), f"{name}/yantong_groupcall.yaml", "yantong_groupcall")
+        for name, t in (("with", text), ("without", without), ("other", other))
+    }
+
+    def paging(old: str, new: str) -> list[tuple[str, str, str, str]]:
+        changes = diff.compare_specs([specs[old]], [specs[new]])
+        return [e for e in entries(changes) if e[2] == "paging"]
+
+    assert paging("without", "with") == [(C, "list_call_records", "paging", "added")]
+    assert paging("with", "without") == [(B, "list_call_records", "paging", "removed")]
+    assert paging("with", "other") == [(B, "list_call_records", "paging", "changed")]
 
 
 def test_guard_note_is_documentation(base: LoadedSpec) -> None:

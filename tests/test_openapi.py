@@ -440,6 +440,21 @@ def test_limits_and_guard_are_extensions_and_words() -> None:
     assert "confirm_delete_all=True" in delete["description"]
 
 
+def test_paging_is_an_extension_and_words() -> None:
+    doc = openapi_document(SERVICES["yantong_groupcall"])
+    records = op_by_id(doc, "list_call_records")
+    assert records["x-paging"] == {
+        "page": "page",
+        "page_size": "page_size",
+        "items": "/info/info",
+        "total_pages": "/info/total_page",
+        "total_items": "/info/total_count",
+        "first_page": 1,
+    }
+    assert "the items of a page are at /info/info (x-paging)" in records["description"]
+    assert not any("x-paging" in op_by_id(doc, o) for o in ("list_tasks", "get_task"))
+
+
 # -- rules JSON Schema cannot state: x- keywords, said in words -----------------------------------
 
 PROBE = probe_spec(

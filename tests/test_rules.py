@@ -1212,7 +1212,7 @@ def _body_schema(target: tuple[str, str, str]) -> Schema:
     return op.response if kind == "response" else op.request
 
 
-# -- an enum in a response: unknown values are accepted ----------------------------------------
+# -- an enum in a response: unknown values are kept and reported as deviations ------------------
 
 PROBE_SPEC = probe_spec(
     "probe",
@@ -1245,9 +1245,12 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield service_module(package, "probe")
 
 
-def test_unknown_enum_value_in_a_response_is_accepted(probe: Any) -> None:
+def test_unknown_enum_value_in_a_response_is_a_deviation(probe: Any) -> None:
+    """The model keeps it (tests/test_typed_surface.py reads one through a client); the
+    validator reports it, with the value, as it reports every other deviation."""
     assert probe.validate_response("op", {"code": 0, "state": "on"}) == []
-    assert probe.validate_response("op", {"code": 0, "state": "standby"}) == []
+    (deviation,) = probe.validate_response("op", {"code": 0, "state": "standby"})
+    assert (deviation.path, deviation.rule, deviation.value) == ("/state", "enum", "standby")
     assert [(v.path, v.rule) for v in probe.validate_response("op", {"state": 1})] == [
         ("/state", "type")
     ]
@@ -1298,7 +1301,7 @@ def _stated_rules(schema: Schema, pointer: str, strict: bool) -> Any:
     for attr, rule in VALUE_RULES.items():
         if getattr(schema, attr) is not None:
             yield pointer, rule
-    if strict and schema.enum:
+    if schema.enum:  # a request violation, or a response deviation
         yield pointer, "enum"
     if strict and "integer_string" in schema.types:
         yield pointer, "type"  # a string of digits (responses take numbers as well)

@@ -532,6 +532,73 @@ CASES = [
         "property 'foo_bar' and 'fooBar' both become 'foo_bar' in Python; rename one",
     ),
     Case(
+        "python_name_collides_with_a_derived_name",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: called}\n",
+        "called}",
+        "property 'session' and 'called' both become 'called' python_name; rename one",
+    ),
+    Case(
+        "python_name_collides_with_another_python_name",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: criterion}\n"
+        "        other: {type: string, python_name: criterion}\n",
+        "criterion}",
+        "property 'other' and 'session' both become 'criterion' python_name",
+        nth=2,
+    ),
+    Case(
+        "python_name_collides_with_a_path_parameter",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: vdn_id}\n",
+        "session:",
+        "argument 'session' and path parameter 'vdnId' both become the keyword argument "
+        "'vdn_id' of delete_numbers",
+    ),
+    Case(
+        "python_name_is_the_derived_name",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: session}\n",
+        "session}",
+        "python_name 'session' is the name 'session' gets anyway; remove it",
+    ),
+    Case(
+        "python_name_is_a_keyword",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: lambda}\n",
+        "lambda}",
+        "python_name 'lambda' is a Python keyword or a name the generated code uses itself",
+    ),
+    Case(
+        "python_name_is_reserved",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: extra}\n",
+        "extra}",
+        "(without python_name it would be 'session')",
+    ),
+    Case(
+        "python_name_with_a_trailing_underscore",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: list_}\n",
+        "list_}",
+        "python_name 'list_': write a plain snake_case name",
+    ),
+    Case(
+        "python_name_not_snake_case",
+        "        session: {type: string, min_length: 1}\n",
+        "        session: {type: string, min_length: 1, python_name: sessionId}\n",
+        "sessionId}",
+        "does not match",
+    ),
+    Case(
+        "python_name_on_a_path_parameter",
+        '      vdnId: {type: integer, minimum: 1, maximum: 9999, source: "002 Table 1"}',
+        '      vdnId: {type: integer, minimum: 1, maximum: 9999, source: "002 Table 1", '
+        "python_name: vdn}",
+        "python_name: vdn",
+        "python_name renames an entry of properties",
+    ),
+    Case(
         "duplicate_header",
         *append(
             '      Authorization: {credential: true, source: "002 Table 2"}\n',

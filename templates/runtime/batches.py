@@ -239,7 +239,7 @@ def _default_is_item_error(error: ApiError) -> bool:
 
 def _refused_credentials(error: ApiError) -> bool:
     """An HTTP 401/403 without a result code: the server refused the caller, processed nothing."""
-    status = error.status_code
+    status = error.http_status
     return status in (401, 403) and error.raw_code == f"HTTP {status}"
 
 

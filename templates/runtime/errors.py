@@ -8,6 +8,7 @@ and so is the signed text of a refused request (`ApiError.signed_request`), not 
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -48,7 +49,33 @@ class Violation:
 
 
 class OutboundError(Exception):
-    """Base class of every exception a generated client raises on purpose."""
+    """Base class of every exception a generated client raises on purpose.
+
+    Each kind has one shared base here (`ApiError`, `ValidationError`, `ResponseError`,
+    `TransportError`, `ConfirmationRequired`), exported as `outbound.ApiError` and so on; every
+    service's classes derive from them, so `except outbound.ApiError` catches any vendor's
+    refusal and `except outbound.OutboundError` anything a client raises on purpose.
+    """
+
+
+def _status_code_deprecated(owner: str) -> None:
+    warnings.warn(
+        f"{owner}.status_code is deprecated: use .http_status (the HTTP status of the answer)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def _http_status(http_status: int | None, status_code: int | None, owner: str) -> int | None:
+    """The constructor's `http_status`, or the deprecated `status_code=` keyword (warned)."""
+    if status_code is None:
+        return http_status
+    warnings.warn(
+        f"{owner}(status_code=) is deprecated: use http_status=",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return status_code if http_status is None else http_status
 
 
 class ValidationError(OutboundError, ValueError):
@@ -72,9 +99,11 @@ class ApiError(OutboundError):
     meaning "this request's own data is at fault" and `item_codes` to those of them meaning "one
     or more items of the request's array are at fault" (the others may be fine).
 
-    When the server refused a signed request (HTTP 401), `hint` (also in the message) says what
-    to check, and `signed_request` holds the text that was signed (auth-v2: the canonical
-    request; no secret in it) to compare with the server's log.
+    `http_status` is the HTTP status of the answer (None when the exception was built without
+    one); `status_code` is its deprecated alias. When the server refused a signed request
+    (HTTP 401), `hint` (also in the message) says what to check, and `signed_request` holds the
+    text that was signed (auth-v2: the canonical request; no secret in it) to compare with the
+    server's log.
     """
 
     codes: ClassVar[type[enum.Enum] | None] = None
@@ -87,18 +116,19 @@ class ApiError(OutboundError):
         raw_code: object,
         message: str | None = None,
         request_id: str | None = None,
-        status_code: int | None = None,
+        http_status: int | None = None,
         body: Any = None,
         raw: bytes = b"",
         retryable: bool | None = None,
         *,
         hint: str | None = None,
         signed_request: str | None = None,
+        status_code: int | None = None,
     ) -> None:
         self.raw_code: str = str(raw_code)
         self.message: str | None = message
         self.request_id: str | None = request_id
-        self.status_code: int | None = status_code
+        self.http_status: int | None = _http_status(http_status, status_code, "ApiError")
         self.body: Any = body
         self.raw: bytes = raw
         self.retryable: bool = (
@@ -117,6 +147,12 @@ class ApiError(OutboundError):
             except ValueError:
                 pass
         return self.raw_code
+
+    @property
+    def status_code(self) -> int | None:
+        """Deprecated alias of `http_status` (it warns)."""
+        _status_code_deprecated(type(self).__name__)
+        return self.http_status
 
     @property
     def documented(self) -> bool:
@@ -140,8 +176,8 @@ class ApiError(OutboundError):
         if self.message:
             text += f": {self.message}"
         details = []
-        if self.status_code is not None:
-            details.append(f"HTTP {self.status_code}")
+        if self.http_status is not None:
+            details.append(f"HTTP {self.http_status}")
         if self.request_id:
             details.append(f"request id {self.request_id}")
         if self.retryable:
@@ -155,7 +191,7 @@ class ApiError(OutboundError):
             self.raw_code,
             self.message,
             self.request_id,
-            self.status_code,
+            self.http_status,
             self.body,
             self.raw,
             self.retryable,
@@ -168,36 +204,45 @@ class ResponseError(OutboundError):
     """The response cannot be read as documented: not JSON, no envelope, or breaks its schema.
 
     The request reached the server; whether it took effect is unknown. `.raw` keeps the bytes,
-    `.body` the parsed JSON when there was any.
+    `.body` the parsed JSON when there was any, `.http_status` the HTTP status (`status_code`
+    is its deprecated alias).
     """
 
     def __init__(
         self,
         message: str,
         *,
-        status_code: int | None = None,
+        http_status: int | None = None,
         raw: bytes = b"",
         body: Any = None,
         violations: Iterable[Violation] = (),
+        status_code: int | None = None,
     ) -> None:
-        self.status_code: int | None = status_code
+        http_status = _http_status(http_status, status_code, "ResponseError")
+        self.http_status: int | None = http_status
         self.raw: bytes = raw
         self.body: Any = body
         self.violations: list[Violation] = list(violations)
         self.reason: str = message
-        text = message if status_code is None else f"{message} (HTTP {status_code})"
+        text = message if http_status is None else f"{message} (HTTP {http_status})"
         if self.violations:
             text = "\n  ".join([text + ":", *(str(v) for v in self.violations)])
         super().__init__(text)
 
     def __reduce__(self) -> tuple[Any, ...]:
         kwargs = {
-            "status_code": self.status_code,
+            "http_status": self.http_status,
             "raw": self.raw,
             "body": self.body,
             "violations": self.violations,
         }
         return (_rebuild, (type(self), (self.reason,), kwargs))
+
+    @property
+    def status_code(self) -> int | None:
+        """Deprecated alias of `http_status` (it warns)."""
+        _status_code_deprecated(type(self).__name__)
+        return self.http_status
 
 
 class TransportError(OutboundError):
@@ -205,6 +250,9 @@ class TransportError(OutboundError):
 
     `may_have_reached_server` is False only when no connection was ever established, so the
     request cannot have been received; otherwise whether it took effect is unknown.
+    `http_status` is the HTTP status when the answer's status line had arrived before the
+    exchange failed (the body was cut off: after a 200 the call most likely took effect), else
+    None.
     """
 
     def __init__(
@@ -215,13 +263,17 @@ class TransportError(OutboundError):
         method: str | None = None,
         path: str | None = None,
         exception: BaseException | None = None,
+        http_status: int | None = None,
     ) -> None:
         self.may_have_reached_server: bool = may_have_reached_server
         self.method: str | None = method
         self.path: str | None = path
         self.exception: BaseException | None = exception
+        self.http_status: int | None = http_status
         self.reason: str = message
         where = f"{method} {path}: " if method and path else ""
+        if http_status is not None:
+            message += f" after the answer's status HTTP {http_status}"
         outcome = (
             "the request may have reached the server"
             if may_have_reached_server
@@ -234,6 +286,7 @@ class TransportError(OutboundError):
             "may_have_reached_server": self.may_have_reached_server,
             "method": self.method,
             "path": self.path,
+            "http_status": self.http_status,
         }
         return (_rebuild, (type(self), (self.reason,), kwargs))
 

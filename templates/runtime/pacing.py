@@ -100,6 +100,9 @@ class PacerUnavailable(TransportError):
     def __init__(self, message: str) -> None:
         super().__init__(message, may_have_reached_server=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason,))  # TransportError's keywords are not ours
+
 
 class Pacer(ABC):
     """Holds a key from the wait before a request until the request ended.

@@ -315,7 +315,7 @@ def test_async_gateway_page(make_rig: Callable[..., Rig], status: int) -> None:
     check_report(report, ITEMS, set())
     assert [e.index for e in report.unknown] == list(range(20, 40))
     assert isinstance(report.stopped_by, hw.ApiError)
-    assert report.stopped_by.status_code == status
+    assert report.stopped_by.http_status == status
     rig.clock.sleep(1.0)  # a new client paces only itself: the simulator would say 0200022
     resume_and_check(rig, rig.client(), report, ITEMS, set())
 

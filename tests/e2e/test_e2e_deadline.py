@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
+import outbound
 import pytest
 from e2e_support import ACCESS_KEY, SECRET_KEY, run
-from fault_server import FaultServer, drip, huge
+from fault_server import FaultServer, drip, head_bytes, huge, reset
 from outbound import huawei_isales as hw
 from outbound._runtime.http import DEFAULT_MAX_RESPONSE_BYTES, deadline_for
 
@@ -96,6 +97,7 @@ def test_dripping_headers_end_at_the_deadline_derived_from_timeout(
     )
     assert elapsed < 1.5 + MARGIN
     assert error.may_have_reached_server
+    assert error.http_status is None  # no status line had arrived
     assert "deadline of 1.5 s passed" in str(error)
     assert "not resent because this operation creates data" in str(error)
     assert wait_for(lambda: bool(server.drip_stopped))  # the client hung up
@@ -112,7 +114,24 @@ def test_dripping_body_ends_at_an_explicit_deadline(
     )
     assert elapsed < 1.0 + MARGIN
     assert error.may_have_reached_server and "deadline of 1 s passed" in str(error)
+    # the status line had arrived: the transport error says so
+    assert error.http_status == 200 and "after the answer's status HTTP 200" in str(error)
     assert wait_for(lambda: bool(server.drip_stopped))
+
+
+@BOTH
+def test_an_answer_reset_after_its_status_line_keeps_the_status(
+    server: FaultServer, asynchronous: bool
+) -> None:
+    """A gateway that resets the connection in the middle of a 502 page: TransportError (the
+    answer is incomplete) with `http_status` 502; a reset before the status line has none."""
+    head = head_bytes(502, {"Content-Type": "text/html", "Content-Length": "1000"})
+    server.then(reset(handled=False, partial=head + b"<html>"), reset(handled=False))
+    _, error = timed(lambda: call(server, asynchronous=asynchronous), hw.TransportError)
+    assert error.http_status == 502 and error.may_have_reached_server
+    assert isinstance(error, outbound.TransportError)
+    _, error = timed(lambda: call(server, asynchronous=asynchronous), hw.TransportError)
+    assert error.http_status is None
 
 
 def test_a_callers_transport_still_bounds_the_body(server: FaultServer) -> None:
@@ -182,7 +201,7 @@ def test_an_announced_huge_body_is_refused_before_it_is_read(
     assert f"max_response_bytes ({DEFAULT_MAX_RESPONSE_BYTES} bytes" in str(error)
     assert f"Content-Length is {total}" in str(error)
     assert "the request reached the server" in str(error)
-    assert error.status_code == 200
+    assert error.http_status == 200
     time.sleep(0.3)
     assert server.huge_sent < total  # the client stopped reading
 

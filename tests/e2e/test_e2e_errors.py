@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+import outbound
 import pytest
 from e2e_server import MockVendor, Reply, RsaKeys, closed_port, start_vendor
 from e2e_support import (
@@ -28,8 +29,6 @@ from outbound import quanshi_event as qs
 from outbound import yantong_groupcall as yt
 from outbound._runtime.errors import OutboundError
 
-from generator.naming import snake
-
 
 @dataclass(frozen=True)
 class Service:
@@ -46,6 +45,7 @@ class Service:
     documented: tuple[dict[str, Any], Any] | None  # (body, ErrorCode member)
     broken: dict[str, Any]  # success code, but a field breaks the documented schema
     broken_path: str
+    broken_attribute: str  # where the model holds it (Python names may differ: python_name)
 
 
 SERVICES = [
@@ -65,6 +65,7 @@ SERVICES = [
         documented=None,  # the document lists only the success code 200
         broken={"code": 200, "msg": "ok", "requestId": "r", "data": {"success_count": "one"}},
         broken_path="/data/success_count",
+        broken_attribute="data.success_count",
     ),
     Service(
         name="yantong_groupcall",
@@ -80,6 +81,7 @@ SERVICES = [
         documented=None,  # the document lists only the success code 0
         broken={"statusCode": 0, "message": "success", "info": {"info": {"id": "abc"}}},
         broken_path="/info/info/id",
+        broken_attribute="info.task.id",
     ),
     Service(
         name="huawei_isales",
@@ -100,6 +102,7 @@ SERVICES = [
         ),
         broken={"resultCode": "0200000", "resultDesc": "", "returnObject": {"totalSize": "46"}},
         broken_path="/returnObject/totalSize",
+        broken_attribute="return_object.total_size",
     ),
     Service(
         name="dezhu_speech",
@@ -118,6 +121,7 @@ SERVICES = [
         ),
         broken={"code": "10000", "message": "请求成功", "data": "123"},
         broken_path="/data",
+        broken_attribute="data",
     ),
 ]
 IDS = [s.name for s in SERVICES]
@@ -172,6 +176,30 @@ def test_success_is_typed(
     assert len(vendor.requests) == 1
 
 
+def test_every_vendors_refusal_is_an_outbound_api_error(
+    service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys
+) -> None:
+    """One `except outbound.ApiError` for every vendor; the service's own class is a subclass,
+    and so are its ValidationError (and the shared ResponseError, TransportError,
+    ConfirmationRequired) of their `outbound` bases, all under `outbound.OutboundError`."""
+    module = service.module
+    for kind in ("ApiError", "ValidationError", "ResponseError", "TransportError"):
+        assert issubclass(getattr(module, kind), getattr(outbound, kind))
+        assert issubclass(getattr(outbound, kind), outbound.OutboundError)
+    assert issubclass(module.ConfirmationRequired, outbound.OutboundError)
+    assert outbound.OutboundError is OutboundError
+    vendor.reply(Reply(service.error))
+    try:
+        invoke(service, mode, vendor.base_url, rsa_keys)
+    except outbound.ApiError as error:
+        assert type(error) is module.ApiError and error.code == service.error_code
+    else:
+        raise AssertionError("no ApiError")
+    vendor.reply(Reply(b"<html>", content_type="text/html"))
+    with pytest.raises(outbound.ResponseError):
+        invoke(service, mode, vendor.base_url, rsa_keys)
+
+
 def test_undocumented_vendor_code_is_a_raw_string(
     service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys
 ) -> None:
@@ -183,7 +211,7 @@ def test_undocumented_vendor_code_is_a_raw_string(
     assert error.code == service.error_code and type(error.code) is str
     assert error.message == service.error_message
     assert error.request_id == service.request_id
-    assert error.status_code == 200
+    assert error.http_status == 200
     assert error.body == service.error
     assert error.raw == Reply(service.error).render().body
     assert service.error_code in str(error)
@@ -217,7 +245,7 @@ def test_non_json_body_is_a_response_error_with_raw(
         invoke(service, mode, vendor.base_url, rsa_keys)
     error = info.value
     assert error.raw == b"<html><body>gateway says hi</body></html>"
-    assert error.status_code == 200 and "not JSON" in str(error)
+    assert error.http_status == 200 and "not JSON" in str(error)
     assert len(vendor.requests) == 1
 
 
@@ -227,7 +255,7 @@ def test_http_500_with_envelope_keeps_the_vendor_code(
     vendor.reply(Reply(service.error, status=500))
     with pytest.raises(service.module.ApiError) as info:
         invoke(service, mode, vendor.base_url, rsa_keys)
-    assert info.value.code == service.error_code and info.value.status_code == 500
+    assert info.value.code == service.error_code and info.value.http_status == 500
     assert info.value.message == service.error_message
     assert len(vendor.requests) == 1
 
@@ -239,7 +267,7 @@ def test_http_500_without_envelope(
     with pytest.raises(service.module.ApiError) as info:
         invoke(service, mode, vendor.base_url, rsa_keys)
     error = info.value
-    assert error.code == "HTTP 500" and error.status_code == 500 and not error.documented
+    assert error.code == "HTTP 500" and error.http_status == 500 and not error.documented
     assert error.raw == b"Internal Server Error" and error.body == "Internal Server Error"
     assert len(vendor.requests) == 1
 
@@ -280,8 +308,8 @@ def test_schema_breaking_success_is_returned_with_its_deviation(
         raw = raw[token]
     assert deviation.value == raw
     read: Any = result
-    for token in tokens:
-        read = getattr(read, snake(token))
+    for name in service.broken_attribute.split("."):
+        read = getattr(read, name)
     # every broken field is a documented integer: a digit string converts, the rest reads None
     assert read == (int(raw) if raw.isdigit() else None)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]

@@ -140,7 +140,7 @@ def test_yantong_start_stop_info_not_a_string(
 ) -> None:
     vendor.reply(Reply({"statusCode": 0, "message": "success", "info": info}))
     result = call(yt, mode, vendor, lambda c: getattr(c, op)(id=59))
-    assert result.status_code == 0 and result.message == "success" and result.info is None
+    assert result.result_code == 0 and result.message == "success" and result.info is None
     assert deviations(result) == [("/info", "type", info)]
     vendor.reply(Reply({"statusCode": 0, "message": "success", "info": info}))
     with pytest.raises(yt.ResponseError):
@@ -154,8 +154,8 @@ def test_yantong_record_path_null_and_status_code_text(mode: str, vendor: MockVe
     vendor.reply(Reply(body))
     result = call(yt, mode, vendor, lambda c: c.list_call_records(id=59))
     assert deviations(result) == [("/statusCode", "type", "0"), ("/info/info/1/path", "type", None)]
-    assert result.status_code == 0  # "0" is a string of digits: converted, nothing lost
-    records = result.info.info
+    assert result.result_code == 0  # "0" is a string of digits: converted, nothing lost
+    records = result.info.records
     assert len(records) == 3 and records[1].path is None
     assert records[0].path == body["info"]["info"][0]["path"]
     assert result.info.total_count == 3 and result.info.page == 1

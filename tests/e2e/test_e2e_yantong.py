@@ -4,6 +4,7 @@ partial upload counts, the stop route, and the pushed call-result parser."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,14 +38,14 @@ class Case:
 
 
 def check_list_tasks(result: yt.ListTasksResponse) -> None:
-    assert result.status_code == 0 and result.info is not None and result.info.list_
-    (task,) = result.info.list_
+    assert result.result_code == 0 and result.info is not None and result.info.tasks
+    (task,) = result.info.tasks
     assert (task.id, task.name, task.status, task.start_time) == (59, "测试群呼任务", 0, "08:30:01")
 
 
 def check_get_task(result: yt.GetTaskResponse) -> None:
-    assert result.info is not None and result.info.info is not None
-    assert result.info.info.id == 59 and result.info.info.end_time == "19:30:02"
+    assert result.info is not None and result.info.task is not None
+    assert result.info.task.id == 59 and result.info.task.end_time == "19:30:02"
 
 
 def check_add_batch(result: yt.AddBatchResponse) -> None:
@@ -52,11 +53,11 @@ def check_add_batch(result: yt.AddBatchResponse) -> None:
 
 
 def check_bound(result: yt.ListBoundBatchIdsResponse) -> None:
-    assert result.info is not None and result.info.list_ == [659]
+    assert result.info is not None and result.info.batch_ids == [659]
 
 
 def check_empty_info(result: yt.StartTaskResponse | yt.StopTaskResponse) -> None:
-    assert result.status_code == 0 and result.message == "success" and result.info == ""
+    assert result.result_code == 0 and result.message == "success" and result.info == ""
 
 
 def check_upload(result: yt.UploadDataResponse) -> None:
@@ -70,12 +71,12 @@ def check_upload(result: yt.UploadDataResponse) -> None:
 
 def check_records(result: yt.ListCallRecordsResponse) -> None:
     info = result.info
-    assert info is not None and info.info is not None
+    assert info is not None and info.records is not None
     # The document mixes numbers and digit strings: both read as int.
     assert (info.page, info.page_size, info.total_page, info.total_count) == (1, 10, 1, 3)
-    assert [r.call_result for r in info.info] == [1, 1, 1]
-    assert info.info[0].staff_id == 0 and info.info[0].path is not None
-    assert info.info[0].path.endswith(".wav")
+    assert [r.call_result for r in info.records] == [1, 1, 1]
+    assert info.records[0].staff_id == 0 and info.records[0].path is not None
+    assert info.records[0].path.endswith(".wav")
 
 
 CASES = [
@@ -98,7 +99,7 @@ CASES = [
         "groupcall/record-list",
         {
             "id": 59,
-            "type_": "1",
+            "record_type": "1",
             "search_date": "2022-03-28",
             "call_result": "1",
             "page": 1,
@@ -268,3 +269,102 @@ def test_parse_call_result_reads_deviations_and_names_them() -> None:
         yt.parse_call_result("[" * 100_000 + "]" * 100_000)
     with pytest.raises(yt.ValidationError, match="got array"):
         yt.parse_call_result([1, 2])  # type: ignore[arg-type]
+
+
+# -- the page iterator against a server whose every answer the test states ----------------------
+
+
+def record(n: int) -> dict[str, Any]:
+    """A record-list item as the document shows one (numbers and digit strings mixed)."""
+    return {"name": f"customer {n}", "staff_id": "0", "call_result": 1, "uniqueid": f"u{n}"}
+
+
+def page(records: list[dict[str, Any]], **info: Any) -> Reply:
+    return Reply({"statusCode": 0, "message": "获取成功", "info": {**info, "info": records}})
+
+
+def walk(vendor: MockVendor, *, mode: str = "sync", **kwargs: Any) -> list[yt.CallRecord]:
+    if mode == "sync":
+        with yt.Client(vendor.base_url, token=TOKEN) as c:
+            return list(c.iter_list_call_records(id=59, **kwargs))
+
+    async def go() -> list[yt.CallRecord]:
+        async with yt.AsyncClient(vendor.base_url, token=TOKEN) as c:
+            return [r async for r in c.iter_list_call_records(id=59, **kwargs)]
+
+    return run(go())
+
+
+def asked(vendor: MockVendor) -> list[dict[str, Any]]:
+    """The data of each record-list request, in order."""
+    assert all(seen.query == "r=groupcall/record-list" for seen in vendor.requests)
+    return [seen.json()["data"] for seen in vendor.requests]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_iterator_reads_totals_as_numbers_or_digit_strings(vendor: MockVendor, mode: str) -> None:
+    """001 answers `page: 1` beside `total_count: "3"`; either total may come either way."""
+    vendor.reply(
+        page([record(1), record(2)], page="1", page_size=2, total_page="2", total_count=3),
+        page([record(3)], page=2, page_size="2", total_page=2, total_count="3"),
+    )
+    got = walk(vendor, mode=mode, page_size=2, record_type="1")
+    assert [r.uniqueid for r in got] == ["u1", "u2", "u3"]
+    assert [r.staff_id for r in got] == [0, 0, 0]
+    assert asked(vendor) == [
+        {"id": "59", "type": "1", "page": "1", "page_size": "2"},
+        {"id": "59", "type": "1", "page": "2", "page_size": "2"},
+    ]
+
+
+def test_iterator_stops_on_the_item_count_without_a_page_count(vendor: MockVendor) -> None:
+    vendor.reply(page([record(1), record(2)], total_count="3"), page([record(3)], total_count="3"))
+    assert len(walk(vendor, page_size=2)) == 3 and len(vendor.requests) == 2
+
+
+def test_iterator_stops_at_an_empty_page_before_the_stated_total(vendor: MockVendor) -> None:
+    vendor.reply(page([record(1)], total_page="9", total_count="90"), page([], total_page="9"))
+    assert [r.uniqueid for r in walk(vendor)] == ["u1"] and len(vendor.requests) == 2
+
+
+@pytest.mark.parametrize("info", ["", None, [], {"info": "nothing"}], ids=repr)
+def test_iterator_reads_a_page_without_records_as_the_end(vendor: MockVendor, info: Any) -> None:
+    """The documented empty string, or what cannot be read as records: one request, nothing."""
+    vendor.reply(Reply({"statusCode": 0, "message": "success", "info": info}))
+    assert walk(vendor) == [] and len(vendor.requests) == 1
+
+
+def test_iterator_stops_when_the_server_ignores_the_page_argument(
+    vendor: MockVendor, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server answering page 1 whatever is asked: read once, not total_page times."""
+    vendor.default = page([record(1), record(2)], page=1, total_page=5, total_count=10)
+    with caplog.at_level(logging.WARNING, logger="outbound"):
+        got = walk(vendor, page_size=2)
+    assert [r.uniqueid for r in got] == ["u1", "u2"] and len(vendor.requests) == 2
+    assert any("page 2 repeats page 1" in r.getMessage() for r in caplog.records)
+
+
+def test_iterator_raises_the_error_of_a_later_page_after_the_earlier_items(
+    vendor: MockVendor,
+) -> None:
+    vendor.reply(
+        page([record(1)], total_page=3),
+        Reply({"statusCode": 401, "message": "token expired", "info": ""}),
+    )
+    seen: list[str | None] = []
+    with yt.Client(vendor.base_url, token=TOKEN) as c, pytest.raises(yt.ApiError) as info:
+        for r in c.iter_list_call_records(id=59):
+            seen.append(r.uniqueid)
+    assert seen == ["u1"] and info.value.code == "401"
+    vendor.reset()
+    vendor.reply(page([record(1)], total_page=3), Reply("<html>502</html>", status=502))
+    with yt.Client(vendor.base_url, token=TOKEN) as c, pytest.raises(yt.ApiError):
+        list(c.iter_list_call_records(id=59))
+    assert len(vendor.requests) == 2
+
+
+def test_iterator_arguments_are_checked_before_anything_is_sent(vendor: MockVendor) -> None:
+    with yt.Client(vendor.base_url, token=TOKEN) as c, pytest.raises(yt.ValidationError):
+        next(c.iter_list_call_records(id=59, search_date="2022-02-30"))
+    assert vendor.requests == []

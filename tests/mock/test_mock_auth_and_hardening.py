@@ -75,7 +75,7 @@ def test_a_variant_mismatch_is_401_with_the_signed_request(
                 vdn_id=1, campaign_id=7, call_data_list=[hw.CallData(called="80021")]
             )
         error = info.value
-        assert error.status_code == 401
+        assert error.http_status == 401
         assert f"auth_variant={client_variant!r}" in str(error) and "AK/SK" in str(error)
         assert error.signed_request is not None
         # what the client signed is what its variant builds from the request the server got
@@ -116,7 +116,7 @@ def test_open_mode_checks_the_variants_form(
     client = hw.Client(server.url, access_key="anyone", secret_key="x", max_retries=0)
     with client, pytest.raises(hw.ApiError) as info:  # a hex signature: not this form
         client.add_call_data(vdn_id=1, campaign_id=7, call_data_list=[hw.CallData(called="2")])
-    assert info.value.status_code == 401 and b"raw-key-base64" in info.value.raw
+    assert info.value.http_status == 401 and b"raw-key-base64" in info.value.raw
 
 
 def test_cli_variant_option(services: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,7 +291,7 @@ def test_async_client_takes_the_variant_too(
             try:
                 await client.delete_call_data(vdn_id=1, campaign_id=7, called="80021")
             except hw.ApiError as error:
-                assert error.status_code == 401 and "auth_variant='demo'" in str(error)
+                assert error.http_status == 401 and "auth_variant='demo'" in str(error)
             else:
                 raise AssertionError("a demo signature verified as raw-key-base64")
 

@@ -166,7 +166,7 @@ def test_bad_secret_key_is_http_401_without_a_result_code(sim, client) -> None:
             vdn_id=1, campaign_id=1, call_data_list=numbers("1")
         )
     )
-    assert err.status_code == 401 and err.code == "HTTP 401" and not err.documented
+    assert err.http_status == 401 and err.code == "HTTP 401" and not err.documented
     assert b"0200001" not in err.raw
 
 
@@ -175,7 +175,7 @@ def test_unknown_access_key_and_missing_header(sim, client, server) -> None:
     err = api_error(
         lambda: client(access_key="other").delete_call_data(vdn_id=1, campaign_id=1, called="1")
     )
-    assert err.status_code == 401
+    assert err.http_status == 401
     r = httpx.post(server.url + "/rest/isales/v1/openapi/campaigns/1/calldata/1", json={})
     assert r.status_code == 401 and "Authorization" in r.text
     assert s.snapshot()["answers"] == {"HTTP 401": 2}

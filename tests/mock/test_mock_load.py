@@ -146,11 +146,11 @@ async def _client(url: str, i: int, told: dict[str, Any]) -> None:
                     told["shared_phones"].update(phones)
             told["own"][own] = (own_success, own_phones)
             listed = (await c.list_bound_batch_ids(id=task)).info
-            assert listed is not None and listed.list_ is not None
-            assert int(own) in listed.list_
-            told["bound"][str(task)] = [str(b) for b in listed.list_]
+            assert listed is not None and listed.batch_ids is not None
+            assert int(own) in listed.batch_ids
+            told["bound"][str(task)] = [str(b) for b in listed.batch_ids]
             got = (await c.get_task(id=task)).info
-            assert got is not None and got.info is not None and got.info.name == f"task {task}"
+            assert got is not None and got.task is not None and got.task.name == f"task {task}"
 
         async def huawei() -> None:
             mine = [

@@ -103,11 +103,11 @@ def api_error(call: Callable[[], Any]) -> yt.ApiError:
 
 def test_tasks_are_only_those_configured(sim, client) -> None:
     sim(tasks={})
-    assert client().list_tasks().info.list_ == []  # type: ignore[union-attr]
+    assert client().list_tasks().info.tasks == []  # type: ignore[union-attr]
     sim()
     listed = client().list_tasks()
-    assert listed.status_code == 0 and listed.message == "success"
-    tasks = listed.info.list_  # type: ignore[union-attr]
+    assert listed.result_code == 0 and listed.message == "success"
+    tasks = listed.info.tasks  # type: ignore[union-attr]
     assert [(t.id, t.name, t.status) for t in tasks] == [(59, "测试群呼任务", 0), (60, "second", 0)]
     assert (tasks[0].start_time, tasks[0].end_time) == ("08:30:01", "19:30:02")  # the example's
 
@@ -115,10 +115,10 @@ def test_tasks_are_only_those_configured(sim, client) -> None:
 def test_get_task_and_unknown_task(sim, client) -> None:
     sim()
     c = client()
-    info = c.get_task(id=59).info.info  # type: ignore[union-attr]
+    info = c.get_task(id=59).info.task  # type: ignore[union-attr]
     assert info is not None and info.name == "测试群呼任务"
     err = api_error(lambda: c.get_task(id=61))
-    assert err.code == "404" and err.status_code == 200 and not err.documented
+    assert err.code == "404" and err.http_status == 200 and not err.documented
     for call in (
         lambda: c.add_batch(id=61, name="x"),
         lambda: c.list_bound_batch_ids(id=61),
@@ -137,8 +137,8 @@ def test_batches_are_bound_to_their_task(sim, client) -> None:
     second = c.add_batch(id=59, name="more").info.batch_id  # type: ignore[union-attr]
     other = c.add_batch(id=60, name="other").info.batch_id  # type: ignore[union-attr]
     assert (first, second, other) == (672, 673, 674)  # counting on from the example's 671
-    assert c.list_bound_batch_ids(id=59).info.list_ == [672, 673]  # type: ignore[union-attr]
-    assert c.list_bound_batch_ids(id=60).info.list_ == [674]  # type: ignore[union-attr]
+    assert c.list_bound_batch_ids(id=59).info.batch_ids == [672, 673]  # type: ignore[union-attr]
+    assert c.list_bound_batch_ids(id=60).info.batch_ids == [674]  # type: ignore[union-attr]
     # a batch of another task, or no batch at all
     assert api_error(lambda: c.upload_data(id=59, batch_id=674, data_list=[rec("1")])).code == "404"
     assert api_error(lambda: c.upload_data(id=59, batch_id=999, data_list=[rec("1")])).code == "404"
@@ -148,12 +148,12 @@ def test_start_and_stop_change_the_status_and_stop_never_starts(sim, client) -> 
     sim()
     c = client()
     assert c.stop_task(id=59).info == ""
-    assert c.get_task(id=59).info.info.status == 0  # type: ignore[union-attr]
-    assert c.start_task(id=59).status_code == 0
-    assert c.get_task(id=59).info.info.status == 1  # type: ignore[union-attr]
-    assert c.start_task(id=59).status_code == 0  # already running: nothing changes
+    assert c.get_task(id=59).info.task.status == 0  # type: ignore[union-attr]
+    assert c.start_task(id=59).result_code == 0
+    assert c.get_task(id=59).info.task.status == 1  # type: ignore[union-attr]
+    assert c.start_task(id=59).result_code == 0  # already running: nothing changes
     c.stop_task(id=59)
-    assert c.get_task(id=59).info.info.status == 0  # type: ignore[union-attr]
+    assert c.get_task(id=59).info.task.status == 0  # type: ignore[union-attr]
 
 
 # -- uploads ---------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_tokens(sim, client, server) -> None:
     err = api_error(lambda: client(token="wrong").list_tasks())
     assert err.code == "401"
     sim(tokens=())  # open mode: any non-empty token
-    assert client(token="anything").list_tasks().status_code == 0
+    assert client(token="anything").list_tasks().result_code == 0
     import httpx
 
     r = httpx.post(server.url + "/api.php?r=groupcall/task-list", json={"token": ""})
@@ -226,24 +226,76 @@ def test_calls_happen_while_running_and_records_are_paged(sim, client) -> None:
     assert c.list_call_records(id=59).info.total_count == 0  # type: ignore[union-attr]
     c.start_task(id=59)  # the three rows are called now
     c.upload_data(id=59, batch_id=batch, data_list=[rec(f"1885149871{i}") for i in range(22)])
-    page = c.list_call_records(id=59, type_="1", page=1, page_size=10)
+    page = c.list_call_records(id=59, record_type="1", page=1, page_size=10)
     info = page.info
     assert page.message == "获取成功"
     assert (info.page, info.page_size, info.total_page, info.total_count) == (1, 10, 3, 25)  # type: ignore[union-attr]
-    assert len(info.info) == 10 and info.info[0].call_result == 1  # type: ignore[union-attr, arg-type]
-    assert info.info[0].batch_name == "test"  # type: ignore[union-attr, index]
+    assert len(info.records) == 10 and info.records[0].call_result == 1  # type: ignore[union-attr, arg-type]
+    assert info.records[0].batch_name == "test"  # type: ignore[union-attr, index]
     last = c.list_call_records(id=59, page=3, page_size=10).info
-    assert len(last.info) == 5 and last.info[-1].name == "customer name"  # type: ignore[union-attr, arg-type, index]
+    assert len(last.records) == 5 and last.records[-1].name == "customer name"  # type: ignore[union-attr, arg-type, index]
     today = datetime.now().strftime("%Y-%m-%d")
     assert c.list_call_records(id=59, search_date=today).info.total_count == 25  # type: ignore[union-attr]
     assert c.list_call_records(id=59, search_date="2022-03-28").info.total_count == 0  # type: ignore[union-attr]
-    assert c.list_call_records(id=59, type_="2").info.total_count == 0  # type: ignore[union-attr]
+    assert c.list_call_records(id=59, record_type="2").info.total_count == 0  # type: ignore[union-attr]
     assert c.list_call_records(id=59, call_result="2").info.total_count == 0  # type: ignore[union-attr]
     assert c.list_call_records(id=59, call_result="1").info.total_count == 25  # type: ignore[union-attr]
     assert api_error(lambda: c.list_call_records(id=59, page_size=0)).code == "400"
     c.stop_task(id=59)
     c.upload_data(id=59, batch_id=batch, data_list=[rec("13000000000")])
     assert c.list_call_records(id=59).info.total_count == 25  # type: ignore[union-attr]
+
+
+def test_iter_list_call_records_walks_every_page(sim, client) -> None:
+    """The page iterator against the simulator's record-list paging (page a number,
+    total_count a digit string, as in the document): every record once, in the order of the
+    pages, with as many requests as there are pages."""
+    s = sim()
+    c = client()
+    batch = int(c.add_batch(id=59, name="test").info.batch_id)  # type: ignore[union-attr, arg-type]
+    c.start_task(id=59)
+    c.upload_data(id=59, batch_id=batch, data_list=[rec(f"1885149871{i:02d}") for i in range(23)])
+    pages = [c.list_call_records(id=59, page=p, page_size=10).info for p in (1, 2, 3)]
+    expected = [r for info in pages for r in info.records]  # type: ignore[union-attr]
+    assert len(expected) == 23 and len({r.uniqueid for r in expected}) == 23
+    before = s.requests
+    assert list(c.iter_list_call_records(id=59, page_size=10)) == expected
+    assert s.requests - before == 3  # pages 1, 2, 3: the third states total_page 3
+    before = s.requests
+    assert list(c.iter_list_call_records(id=59, page_size=23)) == expected
+    assert s.requests - before == 1
+    before = s.requests
+    assert len(list(c.iter_list_call_records(id=59))) == 23  # the server's page size, 10
+    assert s.requests - before == 3
+    # the filters are passed on; a listing with nothing in it is one request
+    before = s.requests
+    assert list(c.iter_list_call_records(id=59, call_result="2", page_size=5)) == []
+    assert list(c.iter_list_call_records(id=60, record_type="1")) == []
+    assert s.requests - before == 2
+    # asking for the first items only asks for the first page
+    before = s.requests
+    walk = c.iter_list_call_records(id=59, page_size=10)
+    assert [next(walk) for _ in range(10)] == expected[:10]
+    assert s.requests - before == 1
+    walk.close()
+
+
+def test_iter_list_call_records_async(sim, server) -> None:
+    sim()
+
+    async def go() -> tuple[list[yt.CallRecord], list[yt.CallRecord]]:
+        async with yt.AsyncClient(server.url, token=TOKEN) as c:
+            batch = (await c.add_batch(id=59, name="b")).info.batch_id  # type: ignore[union-attr]
+            await c.start_task(id=59)
+            await c.upload_data(
+                id=59, batch_id=int(batch), data_list=[rec(f"13{i:09d}") for i in range(7)]  # type: ignore[arg-type]
+            )
+            one = [r async for r in c.iter_list_call_records(id=59, page_size=3)]
+            pages = [(await c.list_call_records(id=59, page=p, page_size=3)).info for p in (1, 2, 3)]
+            return one, [r for info in pages for r in info.records]  # type: ignore[union-attr]
+
+    walked, expected = asyncio.run(go())
+    assert len(walked) == 7 and walked == expected
 
 
 def test_answer_rate_zero_means_no_call_connects(sim, client) -> None:
@@ -327,12 +379,12 @@ def test_async_client_in_process(make_sim) -> None:
             batch = int((await c.add_batch(id=59, name="b")).info.batch_id)  # type: ignore[union-attr, arg-type]
             r = await c.upload_data(id=59, batch_id=batch, data_list=[rec("1"), rec("1")])
             assert (r.info.success_count, r.info.duplicate_count) == (1, 1)  # type: ignore[union-attr]
-            assert (await c.list_bound_batch_ids(id=59)).info.list_ == [batch]  # type: ignore[union-attr]
+            assert (await c.list_bound_batch_ids(id=59)).info.batch_ids == [batch]  # type: ignore[union-attr]
             await c.start_task(id=59)
-            assert (await c.get_task(id=59)).info.info.status == 1  # type: ignore[union-attr]
+            assert (await c.get_task(id=59)).info.task.status == 1  # type: ignore[union-attr]
             await c.stop_task(id=59)
             assert (await c.list_call_records(id=59)).info.total_count == 1  # type: ignore[union-attr]
-            assert len((await c.list_tasks()).info.list_) == 1  # type: ignore[union-attr, arg-type]
+            assert len((await c.list_tasks()).info.tasks) == 1  # type: ignore[union-attr, arg-type]
 
     asyncio.run(run())
 

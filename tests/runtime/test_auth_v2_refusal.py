@@ -69,7 +69,7 @@ def test_401_says_what_to_check_and_carries_the_signed_request(variant: AuthV2Va
     error = info.value
     (request,) = seen
     stamp = request.headers["Authorization"].split("/")[2]
-    assert error.status_code == 401 and error.raw_code == "HTTP 401"
+    assert error.http_status == 401 and error.raw_code == "HTTP 401"
     text = str(error)
     assert "AK/SK" in text
     assert f"signed at {stamp} UTC" in text  # the time stamp that was sent: clock skew

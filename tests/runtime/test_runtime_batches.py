@@ -161,7 +161,7 @@ def test_custom_is_data_error() -> None:
 def test_transport_errors_and_unreadable_responses() -> None:
     reached = TransportError("ReadTimeout", may_have_reached_server=True)
     never = TransportError("ConnectError", may_have_reached_server=False)
-    unreadable = ResponseError("response body is not JSON", status_code=200, raw=b"<html>")
+    unreadable = ResponseError("response body is not JSON", http_status=200, raw=b"<html>")
 
     _, send = failing_on(2, reached)
     report = run_batches(ITEMS, size=20, send=send)

@@ -69,7 +69,7 @@ def test_deep_success_answer_is_a_response_error(levels: int, kind: str) -> None
         call(raw)
     if too_deep_for_json(raw):
         assert "nested too deeply" in str(info.value)
-    assert info.value.raw == raw and info.value.status_code == 200
+    assert info.value.raw == raw and info.value.http_status == 200
 
 
 @pytest.mark.parametrize("status", [401, 500, 502])
@@ -78,7 +78,7 @@ def test_deep_error_answer_is_an_api_error(levels: int, status: int) -> None:
     raw = nested(levels, "object")
     with pytest.raises(ApiError) as info:
         call(raw, status)
-    assert info.value.status_code == status and info.value.raw_code == f"HTTP {status}"
+    assert info.value.http_status == status and info.value.raw_code == f"HTTP {status}"
     assert info.value.raw == raw
 
 

@@ -27,6 +27,7 @@ from outbound_runtime_under_test import (
     HuaweiAuthV2Signer,
     NoAuth,
     Operation,
+    PacerUnavailable,
     ResponseError,
     RsaHeadersAuth,
     RsaSha256Signer,
@@ -577,7 +578,7 @@ def test_documented_error_code_maps_to_enum() -> None:
     error = info.value
     assert error.code is ErrorCode.CAMPAIGN_NOT_FOUND
     assert error.raw_code == "0200007" and error.message == "no campaign"
-    assert error.status_code == 200 and error.retryable is False
+    assert error.http_status == 200 and error.retryable is False
     assert error.body == {"resultCode": "0200007", "resultDesc": "no campaign"}
     assert str(error) == "0200007 CAMPAIGN_NOT_FOUND: no campaign (HTTP 200)"
 
@@ -605,14 +606,14 @@ def test_http_error_with_envelope_uses_vendor_code() -> None:
     with pytest.raises(HuaweiError) as info:
         call_with(answer({"resultCode": "0200007", "resultDesc": "x"}, status=500))
     assert info.value.code is ErrorCode.CAMPAIGN_NOT_FOUND
-    assert info.value.status_code == 500
+    assert info.value.http_status == 500
 
 
 def test_http_error_without_envelope_keeps_text() -> None:
     with pytest.raises(HuaweiError) as info:
         call_with(httpx.Response(401, text="<html>Unauthorized</html>"))
     assert info.value.raw_code == "HTTP 401"
-    assert info.value.status_code == 401
+    assert info.value.http_status == 401
     assert info.value.body == "<html>Unauthorized</html>"
     assert info.value.raw == b"<html>Unauthorized</html>"
 
@@ -622,7 +623,7 @@ def test_non_json_success_response() -> None:
         call_with(httpx.Response(200, text="OK but not JSON"))
     assert info.value.raw == b"OK but not JSON"
     assert info.value.body == "OK but not JSON"
-    assert info.value.status_code == 200
+    assert info.value.http_status == 200
     assert "not JSON" in str(info.value)
     with pytest.raises(ResponseError, match="JSON list"):
         call_with(httpx.Response(200, json=[1]))
@@ -682,8 +683,35 @@ def test_exceptions_pickle_round_trip() -> None:
         "ConnectError", may_have_reached_server=False, method="POST", path="/"
     )
     assert str(pickle.loads(pickle.dumps(transport))) == str(transport)
-    response = ResponseError("bad", status_code=500, raw=b"x")
+    response = ResponseError("bad", http_status=500, raw=b"x")
     assert pickle.loads(pickle.dumps(response)).raw == b"x"
+    assert pickle.loads(pickle.dumps(response)).http_status == 500
+    cut = TransportError("ReadError", may_have_reached_server=True, http_status=200)
+    assert pickle.loads(pickle.dumps(cut)).http_status == 200
+    assert str(pickle.loads(pickle.dumps(cut))) == str(cut)
+    assert "after the answer's status HTTP 200" in str(cut)
+    unpaced = PacerUnavailable("redis://127.0.0.1:1 unreachable")
+    copy = pickle.loads(pickle.dumps(unpaced))
+    assert type(copy) is PacerUnavailable and str(copy) == str(unpaced)
+    assert isinstance(copy, TransportError) and not copy.may_have_reached_server
+
+
+def test_status_code_is_a_deprecated_alias_of_http_status() -> None:
+    """`http_status` is the HTTP status everywhere; the old `status_code` attribute and
+    constructor keyword still work, with a DeprecationWarning."""
+    error = HuaweiError("0200007", "gone", "r1", 503)
+    assert error.http_status == 503 and "HTTP 503" in str(error)
+    with pytest.warns(DeprecationWarning, match=r"status_code is deprecated: use \.http_status"):
+        assert error.status_code == 503
+    response = ResponseError("bad", http_status=502)
+    with pytest.warns(DeprecationWarning, match="ResponseError.status_code is deprecated"):
+        assert response.status_code == 502
+    with pytest.warns(DeprecationWarning, match=r"ApiError\(status_code=\) is deprecated"):
+        old = ApiError("x", status_code=404)
+    assert old.http_status == 404 and "HTTP 404" in str(old)
+    with pytest.warns(DeprecationWarning, match=r"ResponseError\(status_code=\)"):
+        assert ResponseError("bad", status_code=500).http_status == 500
+    assert not hasattr(TransportError, "status_code")  # it never had one
 
 
 def test_violation_and_validation_error_text() -> None:

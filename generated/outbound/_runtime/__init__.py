@@ -43,6 +43,7 @@ from .pacing import (
     RedisPacer,
     pacer_from_url,
 )
+from .paging import PageWalk
 from .signing import (
     AUTH_V2_SIGNED_HEADERS,
     AUTH_V2_VARIANTS,
@@ -89,6 +90,7 @@ __all__ = [
     "PaceKey",
     "Pacer",
     "PacerUnavailable",
+    "PageWalk",
     "RedisPacer",
     "RejectedItem",
     "ResponseError",

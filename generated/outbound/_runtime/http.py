@@ -396,6 +396,15 @@ class _Exchange:
             self.sent = True
 
 
+_STATUS_NOTE = "_outbound_http_status"
+
+
+def _note_status(exc: httpx.TransportError, status: int | None) -> None:
+    """Keep on a failure while the body was read the HTTP status that had already arrived, for
+    `TransportError.http_status` (an answer cut off after "200 OK" most likely took effect)."""
+    setattr(exc, _STATUS_NOTE, status)
+
+
 _EXCHANGE: contextvars.ContextVar[_Exchange | None] = contextvars.ContextVar(
     "outbound_exchange", default=None
 )
@@ -747,6 +756,7 @@ class _CoreBase:
             method=op.method.upper(),
             path=url.path,
             exception=exc,
+            http_status=getattr(exc, _STATUS_NOTE, None),
         )
 
     def _may_retry_transport(self, exc: httpx.TransportError, attempt: int) -> bool:
@@ -791,7 +801,7 @@ class _CoreBase:
         return ResponseError(
             f"the response body exceeds max_response_bytes ({self.max_response_bytes} bytes; "
             f"{what}); the request reached the server, whether it took effect is unknown",
-            status_code=response.status_code,
+            http_status=response.status_code,
         )
 
     @staticmethod
@@ -814,7 +824,7 @@ class _CoreBase:
         return ResponseError(
             f"cannot decode the response body ({exc}); the request reached the server, whether "
             "it took effect is unknown",
-            status_code=response.status_code,
+            http_status=response.status_code,
         )
 
     def parse(self, response: httpx.Response, signed: object | None = None) -> dict[str, Any]:
@@ -855,7 +865,7 @@ class _CoreBase:
                 what += ", not a JSON object"
             raise ResponseError(
                 f"response body is {what} ({len(raw)} bytes)",
-                status_code=status,
+                http_status=status,
                 raw=raw,
                 body=kept,
             )
@@ -872,7 +882,7 @@ class _CoreBase:
                 )
             raise ResponseError(
                 "response has no result code",
-                status_code=status,
+                http_status=status,
                 raw=raw,
                 body=body,
                 violations=[Violation(envelope.code, "required", None, "result code missing")],
@@ -882,7 +892,7 @@ class _CoreBase:
                 raise ResponseError(
                     f"result code {code} means success but the HTTP status is an error; "
                     "the outcome is unknown",
-                    status_code=status,
+                    http_status=status,
                     raw=raw,
                     body=body,
                 )
@@ -1038,6 +1048,9 @@ class SyncCore(_CoreBase):
                     exchange.check_body()  # a caller's transport has no deadline of its own
             except httpx.DecodingError as exc:
                 raise self._undecodable(response, exc) from exc
+            except httpx.TransportError as exc:
+                _note_status(exc, response.status_code)
+                raise
             finally:
                 response.close()
         finally:
@@ -1151,9 +1164,11 @@ class AsyncCore(_CoreBase):
         exchange = _Exchange(self.deadline)
         request.extensions["trace"] = exchange.trace  # a copy: the shared dict is not changed
         chunks: list[bytes] = []
+        status: int | None = None
         try:
             async with asyncio.timeout(exchange.seconds):
                 response = await self._client.send(request, stream=True)
+                status = response.status_code
                 try:
                     self._check_length(response)
                     size = 0
@@ -1164,13 +1179,18 @@ class AsyncCore(_CoreBase):
                         chunks.append(chunk)
                 except httpx.DecodingError as exc:
                     raise self._undecodable(response, exc) from exc
+                except httpx.TransportError as exc:
+                    _note_status(exc, status)
+                    raise
                 finally:
                     await response.aclose()
         except TimeoutError:
             if exchange.reached:
-                raise httpx.ReadTimeout(
+                timeout = httpx.ReadTimeout(
                     exchange.passed("before the answer was complete"), request=request
-                ) from None
+                )
+                _note_status(timeout, status)
+                raise timeout from None
             raise httpx.ConnectTimeout(
                 exchange.passed("before the request was sent"), request=request
             ) from None

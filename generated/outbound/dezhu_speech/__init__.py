@@ -20,6 +20,8 @@ from .models import (
     PhoneRelationDto,
 )
 from .validators import (
+    CallbackName,
+    OperationId,
     schema,
     validate_callback,
     validate_path,
@@ -32,6 +34,7 @@ __all__ = [
     "AsyncClient",
     "BatchProgress",
     "BatchReport",
+    "CallbackName",
     "Client",
     "ConfirmationRequired",
     "CreateOutboundTaskRequest",
@@ -39,6 +42,7 @@ __all__ = [
     "CustomerDto",
     "ErrorCode",
     "ExecTimeOpenDto",
+    "OperationId",
     "PhoneGroupCustomerDto",
     "PhoneGroupDto",
     "PhoneRelationDto",

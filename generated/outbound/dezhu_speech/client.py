@@ -12,7 +12,7 @@ from __future__ import annotations
 import ssl
 import warnings
 from collections.abc import Callable
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
 
@@ -66,7 +66,7 @@ class _Operations:
         self,
         *,
         task_name: str,
-        task_type: int,
+        task_type: Literal[1, 2],
         task_exec_start_date: str,
         task_exec_end_date: str,
         task_exec_times: list[_models.ExecTimeOpenDto],
@@ -74,7 +74,7 @@ class _Operations:
         skill_set_id: str,
         outbound_number_group_id: str,
         strategy_display_switch: bool,
-        send_number_strategy: int,
+        send_number_strategy: Literal[0, 1],
         multiply_power: int | None = None,
         abandonment_rate: int | None = None,
         max_ringing_duration: int,
@@ -129,7 +129,7 @@ class _Operations:
             raise ResponseError(
                 f"{operation_id}: the response breaks its documented schema",
                 raw=response.content,
-                status_code=response.status_code,
+                http_status=response.status_code,
                 body=raw,
                 violations=deviations,
             )
@@ -222,7 +222,7 @@ class Client(_Operations):
         self,
         *,
         task_name: str,
-        task_type: int,
+        task_type: Literal[1, 2],
         task_exec_start_date: str,
         task_exec_end_date: str,
         task_exec_times: list[_models.ExecTimeOpenDto],
@@ -230,7 +230,7 @@ class Client(_Operations):
         skill_set_id: str,
         outbound_number_group_id: str,
         strategy_display_switch: bool,
-        send_number_strategy: int,
+        send_number_strategy: Literal[0, 1],
         multiply_power: int | None = None,
         abandonment_rate: int | None = None,
         max_ringing_duration: int,
@@ -352,7 +352,7 @@ class AsyncClient(_Operations):
         self,
         *,
         task_name: str,
-        task_type: int,
+        task_type: Literal[1, 2],
         task_exec_start_date: str,
         task_exec_end_date: str,
         task_exec_times: list[_models.ExecTimeOpenDto],
@@ -360,7 +360,7 @@ class AsyncClient(_Operations):
         skill_set_id: str,
         outbound_number_group_id: str,
         strategy_display_switch: bool,
-        send_number_strategy: int,
+        send_number_strategy: Literal[0, 1],
         multiply_power: int | None = None,
         abandonment_rate: int | None = None,
         max_ringing_duration: int,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any
+from typing import Any, Literal
 
 from .._runtime import reading as _rd
 from .._runtime.errors import Violation
@@ -78,7 +78,7 @@ class PhoneGroupDto:
 
     Source: 003 PhoneGroupDto identify."""
 
-    auto_outbound_switch: int
+    auto_outbound_switch: Literal[0, 1]
     """重呼设置开关(0-关闭;1-开启,默认0) Required. Values: 0 (关闭); 1 (开启).
 
     Source: 003 PhoneGroupDto autoOutboundSwitch."""
@@ -326,7 +326,7 @@ class CreateOutboundTaskRequest:
 
     Source: 003 请求参数 taskName."""
 
-    task_type: int
+    task_type: Literal[1, 2]
     """任务类型(1-自动外呼,2-手动外呼) Required. Values: 1 (自动外呼); 2 (手动外呼).
 
     Source: 003 请求参数 taskType."""
@@ -366,7 +366,7 @@ class CreateOutboundTaskRequest:
 
     Source: 003 请求参数 strategyDisplaySwitch."""
 
-    send_number_strategy: int
+    send_number_strategy: Literal[0, 1]
     """送号策略(0-按倍率值计算 ; 1-预测式外呼) Required. Values: 0 (按倍率值计算); 1 (预测式外呼).
 
     Source: 003 请求参数 sendNumberStrategy."""

@@ -19,6 +19,8 @@ from .models import (
     DeleteCallDataResponse,
 )
 from .validators import (
+    CallbackName,
+    OperationId,
     schema,
     validate_callback,
     validate_path,
@@ -35,11 +37,13 @@ __all__ = [
     "BatchProgress",
     "BatchReport",
     "CallData",
+    "CallbackName",
     "Client",
     "ConfirmationRequired",
     "DeleteCallDataRequest",
     "DeleteCallDataResponse",
     "ErrorCode",
+    "OperationId",
     "ResponseError",
     "TransportError",
     "ValidationError",

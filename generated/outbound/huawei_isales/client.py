@@ -12,7 +12,7 @@ from __future__ import annotations
 import ssl
 import warnings
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
 
@@ -109,8 +109,8 @@ class _Operations:
         called: str | None = None,
         custom_field: str | None = None,
         recycle_time: str | None = None,
-        recycle_type: str | None = None,
-        archive_history: int | None = None,
+        recycle_type: Literal["1", "2", "3"] | None = None,
+        archive_history: Literal[0, 1] | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         params: dict[str, Any] = {
             "vdnId": vdn_id,
@@ -156,7 +156,7 @@ class _Operations:
             raise ResponseError(
                 f"{operation_id}: the response breaks its documented schema",
                 raw=response.content,
-                status_code=response.status_code,
+                http_status=response.status_code,
                 body=raw,
                 violations=deviations,
             )
@@ -349,8 +349,8 @@ class Client(_Operations):
         called: str | None = None,
         custom_field: str | None = None,
         recycle_time: str | None = None,
-        recycle_type: str | None = None,
-        archive_history: int | None = None,
+        recycle_type: Literal["1", "2", "3"] | None = None,
+        archive_history: Literal[0, 1] | None = None,
         confirm_delete_all: bool = False,
     ) -> _models.DeleteCallDataResponse:
         """Delete outbound numbers of an outbound campaign.
@@ -546,8 +546,8 @@ class AsyncClient(_Operations):
         called: str | None = None,
         custom_field: str | None = None,
         recycle_time: str | None = None,
-        recycle_type: str | None = None,
-        archive_history: int | None = None,
+        recycle_type: Literal["1", "2", "3"] | None = None,
+        archive_history: Literal[0, 1] | None = None,
         confirm_delete_all: bool = False,
     ) -> _models.DeleteCallDataResponse:
         """Delete outbound numbers of an outbound campaign.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any
+from typing import Any, Literal
 
 from .._runtime import reading as _rd
 from .._runtime.errors import Violation
@@ -281,12 +281,12 @@ class DeleteCallDataRequest:
 
     Source: 004 表3 #4."""
 
-    recycle_type: str | None = None
+    recycle_type: Literal["1", "2", "3"] | None = None
     """回收类型。只在传入recycleTime的同时传入,该参数有效。 Values: '1' (删除早于传入的recycleTime(精确到天)的外呼号码); '2' (删除传入的recycleTime当天的外呼号码); '3' (删除与传入的recycleTime相等的外呼号码).
 
     Source: 004 表3 #5."""
 
-    archive_history: int | None = None
+    archive_history: Literal[0, 1] | None = None
     """是否移历史表。取值范围:0,1。默认为0。 Values: 0 (不移历史表,直接删除); 1 (移入历史表).
 
     Source: 004 表3 #6."""

@@ -18,6 +18,8 @@ from .models import (
     CreateEventCallResponseData,
 )
 from .validators import (
+    CallbackName,
+    OperationId,
     schema,
     validate_callback,
     validate_path,
@@ -32,12 +34,14 @@ __all__ = [
     "BatchReport",
     "CallListEntry",
     "CallRecord",
+    "CallbackName",
     "Client",
     "ConfirmationRequired",
     "CreateEventCallRequest",
     "CreateEventCallResponse",
     "CreateEventCallResponseData",
     "ErrorCode",
+    "OperationId",
     "ResponseError",
     "TransportError",
     "ValidationError",

@@ -100,7 +100,7 @@ class _Operations:
             raise ResponseError(
                 f"{operation_id}: the response breaks its documented schema",
                 raw=response.content,
-                status_code=response.status_code,
+                http_status=response.status_code,
                 body=raw,
                 violations=deviations,
             )

@@ -50,6 +50,8 @@ from .models import (
     UploadRecord,
 )
 from .validators import (
+    CallbackName,
+    OperationId,
     schema,
     validate_callback,
     validate_path,
@@ -70,6 +72,7 @@ __all__ = [
     "CallRecord",
     "CallResultCallback",
     "CallResultCallbackCallResult",
+    "CallbackName",
     "Client",
     "ConfirmationRequired",
     "ErrorCode",
@@ -89,6 +92,7 @@ __all__ = [
     "ListTasksRequest",
     "ListTasksResponse",
     "ListTasksResponseInfo",
+    "OperationId",
     "ResponseError",
     "StartTaskRequest",
     "StartTaskRequestData",

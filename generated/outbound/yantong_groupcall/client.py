@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import ssl
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any, Self, TypeVar
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
 
@@ -21,6 +21,7 @@ from .._runtime import http as _http
 from .._runtime import pacing as _pacing
 from .._runtime import reading as _reading
 from .._runtime.errors import ResponseError, Violation
+from .._runtime.paging import PageWalk
 from .._runtime.validation import type_name as _type_name
 from . import models as _models
 from . import validators as _validators
@@ -109,6 +110,20 @@ def _place(arguments: dict[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
     for token in reversed(at):
         body = {token: body}
     return body
+
+
+def _list_call_records_page(
+    result: _models.ListCallRecordsResponse,
+) -> tuple[list[_models.CallRecord], int | None, int | None]:
+    """One page of list_call_records: its items, and the total pages and items it states."""
+    items: list[_models.CallRecord] = []
+    total_pages: int | None = None
+    total_items: int | None = None
+    if isinstance(o1 := result.info, _models.ListCallRecordsResponseInfo):
+        items = o1.records or []
+        total_pages = o1.total_page
+        total_items = o1.total_count
+    return items, total_pages, total_items
 
 
 class _Operations:
@@ -235,17 +250,17 @@ class _Operations:
         self,
         *,
         id: int,
-        type_: str | None = None,
+        record_type: Literal["1", "2"] | None = None,
         search_date: str | None = None,
-        call_result: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
         page_size: int | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         params: dict[str, Any] = {}
         arguments: dict[str, Any] = {}
         arguments["id"] = str(id)
-        if type_ is not None:
-            arguments["type"] = type_
+        if record_type is not None:
+            arguments["type"] = record_type
         if search_date is not None:
             arguments["search_date"] = search_date
         if call_result is not None:
@@ -280,7 +295,7 @@ class _Operations:
             raise ResponseError(
                 f"{operation_id}: the response breaks its documented schema",
                 raw=response.content,
-                status_code=response.status_code,
+                http_status=response.status_code,
                 body=raw,
                 violations=deviations,
             )
@@ -514,9 +529,9 @@ class Client(_Operations):
         self,
         *,
         id: int,
-        type_: str | None = None,
+        record_type: Literal["1", "2"] | None = None,
         search_date: str | None = None,
-        call_result: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
         page_size: int | None = None,
     ) -> _models.ListCallRecordsResponse:
@@ -525,7 +540,7 @@ class Client(_Operations):
         Source: 001 群呼呼叫记录."""
         params, body = self._list_call_records_request(
             id=id,
-            type_=type_,
+            record_type=record_type,
             search_date=search_date,
             call_result=call_result,
             page=page,
@@ -539,6 +554,37 @@ class Client(_Operations):
             raw,
             response,
         )
+
+    def iter_list_call_records(
+        self,
+        *,
+        id: int,
+        record_type: Literal["1", "2"] | None = None,
+        search_date: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[_models.CallRecord]:
+        """Every item of list_call_records, page after page, from page 1 (the arguments as for
+        list_call_records; page is set here, page_size left to you).
+
+        A page is asked for only when the previous one is used up. The walk ends after the
+        number of pages or items the last page states, at a page without items, or at a page
+        that repeats the one before (outbound._runtime.paging). Each page is read like a single
+        call: its deviations are logged, an error raises."""
+        walk = PageWalk("list_call_records", first_page=1, page_size=page_size)
+        while walk.page is not None:  # no other local: walk and item are reserved names
+            yield from walk.read(
+                *_list_call_records_page(
+                    self.list_call_records(
+                        id=id,
+                        record_type=record_type,
+                        search_date=search_date,
+                        call_result=call_result,
+                        page_size=page_size,
+                        page=walk.page,
+                    )
+                )
+            )
 
 
 class AsyncClient(_Operations):
@@ -765,9 +811,9 @@ class AsyncClient(_Operations):
         self,
         *,
         id: int,
-        type_: str | None = None,
+        record_type: Literal["1", "2"] | None = None,
         search_date: str | None = None,
-        call_result: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
         page: int | None = None,
         page_size: int | None = None,
     ) -> _models.ListCallRecordsResponse:
@@ -776,7 +822,7 @@ class AsyncClient(_Operations):
         Source: 001 群呼呼叫记录."""
         params, body = self._list_call_records_request(
             id=id,
-            type_=type_,
+            record_type=record_type,
             search_date=search_date,
             call_result=call_result,
             page=page,
@@ -790,6 +836,38 @@ class AsyncClient(_Operations):
             raw,
             response,
         )
+
+    async def iter_list_call_records(
+        self,
+        *,
+        id: int,
+        record_type: Literal["1", "2"] | None = None,
+        search_date: str | None = None,
+        call_result: Literal["1", "2"] | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[_models.CallRecord]:
+        """Every item of list_call_records, page after page, from page 1 (the arguments as for
+        list_call_records; page is set here, page_size left to you).
+
+        A page is asked for only when the previous one is used up. The walk ends after the
+        number of pages or items the last page states, at a page without items, or at a page
+        that repeats the one before (outbound._runtime.paging). Each page is read like a single
+        call: its deviations are logged, an error raises."""
+        walk = PageWalk("list_call_records", first_page=1, page_size=page_size)
+        while walk.page is not None:  # no other local: walk and item are reserved names
+            for item in walk.read(
+                *_list_call_records_page(
+                    await self.list_call_records(
+                        id=id,
+                        record_type=record_type,
+                        search_date=search_date,
+                        call_result=call_result,
+                        page_size=page_size,
+                        page=walk.page,
+                    )
+                )
+            ):
+                yield item
 
 
 _CALLBACK_DEVIATIONS = _reading.DeviationLog()  # one per process: a parser has no client

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import Any
+from typing import Any, Literal
 
 from .._runtime import reading as _rd
 from .._runtime.errors import Violation
@@ -356,8 +356,8 @@ class ListTasksRequest:
 class ListTasksResponse:
     """Source: 001 群呼任务列表 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 群呼任务列表 返回值 statusCode."""
 
@@ -383,8 +383,8 @@ class ListTasksResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -414,7 +414,7 @@ class ListTasksResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -427,8 +427,8 @@ class ListTasksResponseInfo:
 
     Source: 001 群呼任务列表 返回值 info."""
 
-    list_: list[GroupcallTask] | None = None
-    """The tasks.
+    tasks: list[GroupcallTask] | None = None
+    """The tasks. Sent as 'list' on the wire.
 
     Source: 001 群呼任务列表 返回值."""
 
@@ -439,8 +439,8 @@ class ListTasksResponseInfo:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.list_ is not None:
-            d["list"] = [i0.to_wire() for i0 in self.list_]
+        if self.tasks is not None:
+            d["list"] = [i0.to_wire() for i0 in self.tasks]
         d.update(self.extra)
         return d
 
@@ -455,7 +455,7 @@ class ListTasksResponseInfo:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            list_=x1,
+            tasks=x1,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
@@ -541,8 +541,8 @@ class GetTaskRequestData:
 class GetTaskResponse:
     """Source: 001 群呼任务详情 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 群呼任务详情 返回值 statusCode."""
 
@@ -568,8 +568,8 @@ class GetTaskResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -599,7 +599,7 @@ class GetTaskResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -612,8 +612,8 @@ class GetTaskResponseInfo:
 
     Source: 001 群呼任务详情 返回值 info."""
 
-    info: GroupcallTask | None = None
-    """The task.
+    task: GroupcallTask | None = None
+    """The task. Sent as 'info' on the wire.
 
     Source: 001 群呼任务详情 返回值."""
 
@@ -624,8 +624,8 @@ class GetTaskResponseInfo:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.info is not None:
-            d["info"] = self.info.to_wire()
+        if self.task is not None:
+            d["info"] = self.task.to_wire()
         d.update(self.extra)
         return d
 
@@ -636,7 +636,7 @@ class GetTaskResponseInfo:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            info=x1,
+            task=x1,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
@@ -732,8 +732,8 @@ class AddBatchRequestData:
 class AddBatchResponse:
     """Source: 001 新建一个资料批次并绑定到群呼任务中 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 新建一个资料批次并绑定到群呼任务中 返回值 statusCode."""
 
@@ -759,8 +759,8 @@ class AddBatchResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -790,7 +790,7 @@ class AddBatchResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -916,8 +916,8 @@ class ListBoundBatchIdsRequestData:
 class ListBoundBatchIdsResponse:
     """Source: 001 群呼绑定的资料的id列表 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 群呼绑定的资料的id列表 返回值 statusCode."""
 
@@ -943,8 +943,8 @@ class ListBoundBatchIdsResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -976,7 +976,7 @@ class ListBoundBatchIdsResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -989,8 +989,8 @@ class ListBoundBatchIdsResponseInfo:
 
     Source: 001 群呼绑定的资料的id列表 返回值 info."""
 
-    list_: list[int] | None = None
-    """Ids of the bound batches.
+    batch_ids: list[int] | None = None
+    """Ids of the bound batches. Sent as 'list' on the wire.
 
     Source: 001 群呼绑定的资料的id列表 返回值."""
 
@@ -1001,8 +1001,8 @@ class ListBoundBatchIdsResponseInfo:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.list_ is not None:
-            d["list"] = [str(i0) for i0 in self.list_]
+        if self.batch_ids is not None:
+            d["list"] = [str(i0) for i0 in self.batch_ids]
         d.update(self.extra)
         return d
 
@@ -1024,7 +1024,7 @@ class ListBoundBatchIdsResponseInfo:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            list_=x1,
+            batch_ids=x1,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
@@ -1110,8 +1110,8 @@ class StartTaskRequestData:
 class StartTaskResponse:
     """Source: 001 启动任务 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 启动任务 返回值 statusCode."""
 
@@ -1137,8 +1137,8 @@ class StartTaskResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -1160,7 +1160,7 @@ class StartTaskResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -1248,8 +1248,8 @@ class StopTaskRequestData:
 class StopTaskResponse:
     """Source: 001 关闭任务 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 关闭任务 返回值 statusCode."""
 
@@ -1275,8 +1275,8 @@ class StopTaskResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -1298,7 +1298,7 @@ class StopTaskResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -1411,8 +1411,8 @@ class UploadDataRequestData:
 class UploadDataResponse:
     """Source: 001 批次上传资料呼叫 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 批次上传资料呼叫 返回值 statusCode."""
 
@@ -1438,8 +1438,8 @@ class UploadDataResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -1469,7 +1469,7 @@ class UploadDataResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -1591,8 +1591,8 @@ class ListCallRecordsRequestData:
 
     Source: 001 群呼呼叫记录 id."""
 
-    type_: str | None = None
-    """呼叫记录类型1为今日呼叫记录,2:历史呼叫记录 Values: '1' (今日呼叫记录); '2' (历史呼叫记录).
+    record_type: Literal["1", "2"] | None = None
+    """呼叫记录类型1为今日呼叫记录,2:历史呼叫记录 Values: '1' (今日呼叫记录); '2' (历史呼叫记录). Sent as 'type' on the wire.
 
     Source: 001 群呼呼叫记录 type."""
 
@@ -1601,7 +1601,7 @@ class ListCallRecordsRequestData:
 
     Source: 001 群呼呼叫记录 search_date."""
 
-    call_result: str | None = None
+    call_result: Literal["1", "2"] | None = None
     """接通状态,1:接通,2:未接通 Values: '1' (接通); '2' (未接通).
 
     Source: 001 群呼呼叫记录 call_result."""
@@ -1624,8 +1624,8 @@ class ListCallRecordsRequestData:
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
         d["id"] = str(self.id)
-        if self.type_ is not None:
-            d["type"] = self.type_
+        if self.record_type is not None:
+            d["type"] = self.record_type
         if self.search_date is not None:
             d["search_date"] = self.search_date
         if self.call_result is not None:
@@ -1667,7 +1667,7 @@ class ListCallRecordsRequestData:
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
             id=x1,
-            type_=x2,
+            record_type=x2,
             search_date=x3,
             call_result=x4,
             page=x5,
@@ -1680,8 +1680,8 @@ class ListCallRecordsRequestData:
 class ListCallRecordsResponse:
     """Source: 001 群呼呼叫记录 返回值."""
 
-    status_code: int | None = None
-    """状态码,0为正常,其他代表错误
+    result_code: int | None = None
+    """状态码,0为正常,其他代表错误 Sent as 'statusCode' on the wire.
 
     Source: 001 群呼呼叫记录 返回值 statusCode."""
 
@@ -1707,8 +1707,8 @@ class ListCallRecordsResponse:
 
     def to_wire(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
-        if self.status_code is not None:
-            d["statusCode"] = self.status_code
+        if self.result_code is not None:
+            d["statusCode"] = self.result_code
         if self.message is not None:
             d["message"] = self.message
         if self.info is not None:
@@ -1740,7 +1740,7 @@ class ListCallRecordsResponse:
         # no unknown member (the usual case): one set test instead of a comprehension
         known = cls._WIRE_NAMES.issuperset(d)
         return cls(
-            status_code=x1,
+            result_code=x1,
             message=x2,
             info=x3,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
@@ -1773,8 +1773,8 @@ class ListCallRecordsResponseInfo:
 
     Source: 001 群呼呼叫记录 返回值."""
 
-    info: list[CallRecord] | None = None
-    """The records of this page.
+    records: list[CallRecord] | None = None
+    """The records of this page. Sent as 'info' on the wire.
 
     Source: 001 群呼呼叫记录 返回值."""
 
@@ -1793,8 +1793,8 @@ class ListCallRecordsResponseInfo:
             d["total_page"] = str(self.total_page)
         if self.total_count is not None:
             d["total_count"] = str(self.total_count)
-        if self.info is not None:
-            d["info"] = [i0.to_wire() for i0 in self.info]
+        if self.records is not None:
+            d["info"] = [i0.to_wire() for i0 in self.records]
         d.update(self.extra)
         return d
 
@@ -1833,7 +1833,7 @@ class ListCallRecordsResponseInfo:
             page_size=x2,
             total_page=x3,
             total_count=x4,
-            info=x5,
+            records=x5,
             extra={} if known else {k: v for k, v in d.items() if k not in cls._WIRE_NAMES},
         )
 
