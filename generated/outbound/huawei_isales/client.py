@@ -20,6 +20,7 @@ from .._runtime import http as _http
 from .._runtime import reading as _reading
 from .._runtime.batches import (
     DEFAULT_MAX_SPLIT_CALLS,
+    BatchHooks,
     BatchProgress,
     BatchReport,
     run_batches,
@@ -290,6 +291,7 @@ class Client(_Operations):
         call_data_list: Iterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
         max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
+        hooks: BatchHooks[_models.CallData] | None = None,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
         """Send every item in calls of at most 20, paced as documented (resends too).
 
@@ -299,7 +301,8 @@ class Client(_Operations):
         not sent. `remaining()` lists what to send again to resume, in input order. A chunk
         refused with an item code rejects only the items the message names and sends the others
         again; when it names none, the chunk is split to find them, at most `max_split_calls`
-        extra calls per refused chunk. `progress` is called after each call. The rules are in
+        extra calls per refused chunk. `progress` is called after each call; `hooks` (e.g. a
+        journal) follow each call and may stop the batch (BatchHooks). The rules are in
         outbound._runtime.batches."""
 
         def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
@@ -331,6 +334,7 @@ class Client(_Operations):
             unique_field="called",
             unique_code="0200018",
             max_split_calls=max_split_calls,
+            hooks=hooks,
         )
 
     def delete_call_data(
@@ -481,6 +485,7 @@ class AsyncClient(_Operations):
         call_data_list: Iterable[_models.CallData] | AsyncIterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
         max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
+        hooks: BatchHooks[_models.CallData] | None = None,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
         """Send every item in calls of at most 20, paced as documented (resends too).
 
@@ -490,7 +495,8 @@ class AsyncClient(_Operations):
         not sent. `remaining()` lists what to send again to resume, in input order. A chunk
         refused with an item code rejects only the items the message names and sends the others
         again; when it names none, the chunk is split to find them, at most `max_split_calls`
-        extra calls per refused chunk. `progress` is called after each call. The rules are in
+        extra calls per refused chunk. `progress` is called after each call; `hooks` (e.g. a
+        journal) follow each call and may stop the batch (BatchHooks). The rules are in
         outbound._runtime.batches."""
 
         async def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
@@ -522,6 +528,7 @@ class AsyncClient(_Operations):
             unique_field="called",
             unique_code="0200018",
             max_split_calls=max_split_calls,
+            hooks=hooks,
         )
 
     async def delete_call_data(
