@@ -21,7 +21,7 @@ from typing import Any
 import black
 import jinja2
 
-from . import __version__, emit_models, emit_schema, emit_validators
+from . import __version__, emit_cli, emit_models, emit_schema, emit_validators
 from .ir import Service
 from .resources import templates_dir
 
@@ -102,6 +102,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
         files[name] = _python(text, name) if name.endswith(".py") else text.encode("utf-8")
 
     put(f"{PACKAGE}/__init__.py", "package_init.py.j2", services=services)
+    put(f"{PACKAGE}/__main__.py", "main.py.j2")
     files[f"{PACKAGE}/py.typed"] = b""
     put("pyproject.toml", "pyproject.toml.j2", services=services)
     put("README.md", "README.md.j2", services=services)
@@ -135,6 +136,7 @@ def render(services: list[Service]) -> dict[str, bytes]:
             **context,
         )
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
+        put(f"{prefix}/cli.py", "cli.py.j2", cli=emit_cli.service_cli(s), **context)
         operations = [emit_models.operation_view(s, op) for op in s.operations]
         put(
             f"{prefix}/client.py",
