@@ -586,7 +586,7 @@ class Load:
     report_path: Path | None
     spec: ItemSpec
     size: int
-    min_interval: float | None
+    min_interval: float | None  # seconds between calls (the documented pace; 0/None: none)
     unique_field: str | None
     unique_code: Callable[[], str | None]
     validate_item: Callable[[dict[str, Any]], list[Violation]]
@@ -699,6 +699,7 @@ class Load:
         sent: set[int] = set()  # the runner's input indexes sent in this run
         last: dict[int, Filed[Any] | None] = {}  # … and where the hooks saw each land
         chunk_ids: dict[int, int] = {}  # the runner's call number → the journal's chunk
+        answered_at: list[float] = []  # when the previous call's answer was recorded
 
         def before_send(chunk: int, indexes: Sequence[int]) -> None:
             sent.update(indexes)
@@ -711,12 +712,21 @@ class Load:
                 outcomes.append((send_rows[index], *filed_state(entry)))
             states = sorted({state for _, state, _, _ in outcomes})
             journal.answered(chunk_ids[chunk], ", ".join(states), outcomes)
+            answered_at[:] = [time.monotonic()]
+
+        def stop() -> str | None:
+            """Wait out the pace here, before the next call is committed as sending: the
+            client would wait the same inside the call, where a crash would leave its rows
+            unknown though nothing was sent. A Ctrl-C during the wait stops at once."""
+            if answered_at and self.min_interval:
+                until = answered_at[0] + self.min_interval
+                while interrupts.reason is None and (left := until - time.monotonic()) > 0:
+                    time.sleep(min(left, 0.1))
+            return interrupts.reason
 
         report: BatchReport[Any, Any] | None = None
         with _Interrupts(self.err) as interrupts:
-            hooks: BatchHooks[Any] = BatchHooks(
-                before_send, after_answer, lambda: interrupts.reason
-            )
+            hooks: BatchHooks[Any] = BatchHooks(before_send, after_answer, stop)
             items = (self.make_item(valid[row].wire or {}) for row in send_rows)
             try:
                 report = self.send_all(items, progress.update, hooks)

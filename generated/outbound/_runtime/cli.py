@@ -518,6 +518,7 @@ class _Run:
         self.args = args
         self.module: ModuleType = importlib.import_module(f"{_PACKAGE}.{table.name}")
         self.base_url = ""
+        self.pacer = ""
 
     def run(self) -> int:
         ns = self.ns
@@ -648,7 +649,7 @@ class _Run:
                 raise UsageError(f"--verify {ns._verify}: no such file")
             verify = ns._verify
         kwargs.update(timeout=ns._timeout, verify=verify)
-        pacer = ns._pacer or os.environ.get(PACER_ENV)
+        pacer = self.pacer = ns._pacer or os.environ.get(PACER_ENV, "")
         if pacer:
             if "pacer" not in inspect.signature(self.module.Client).parameters:
                 raise UsageError("--pacer: this build of outbound has no shared pacers")
@@ -714,7 +715,7 @@ class _Run:
             report_path=Path(ns._report) if ns._report else None,
             spec=bulk.ItemSpec(batch.fields),
             size=batch.size,
-            min_interval=batch.min_interval,
+            min_interval=self.pace(command, pacer_off=self.pacer == "off"),
             unique_field=batch.unique_field,
             unique_code=unique_code,
             validate_item=validate_item,
@@ -737,6 +738,16 @@ class _Run:
                 return load.run()
         except bulk.UsageProblem as exc:
             raise UsageError(str(exc)) from None
+
+    def pace(self, command: Command, *, pacer_off: bool) -> float | None:
+        """Seconds between two calls of `command`: the client's own Operation.min_interval (the
+        documented pace), none with --pacer off."""
+        if pacer_off:
+            return None
+        client = importlib.import_module(f"{_PACKAGE}.{self.table.name}.client")
+        operation = getattr(client, "OP_" + command.id.upper(), None)
+        interval = getattr(operation, "min_interval", None)
+        return float(interval) if interval else None
 
     def unique_code(self, batch: Batch) -> str | None:
         """The documented code of a repeated unique key (what the validator reports)."""
