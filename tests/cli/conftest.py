@@ -83,6 +83,24 @@ def fast_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hw_client, "OP_ADD_CALL_DATA", fast)
 
 
+@pytest.fixture(scope="session")
+def rsa_keys() -> tuple[bytes, bytes]:
+    """(private PEM, public PEM) of a fresh RSA-2048 key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
 @dataclass
 class Result:
     status: int
