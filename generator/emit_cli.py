@@ -12,11 +12,10 @@ operation. The template only renders.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import pointers
 from .emit_models import client_context
-from .errors import SpecError, SpecErrors
 from .ir import FORMATS, ObjectType, Operation, Property, Schema, Service
 
 CLI_OPTIONS = frozenset(
@@ -36,8 +35,8 @@ CLI_OPTIONS = frozenset(
         "--max-split-calls",
     }
 )
-"""The options the runtime CLI defines for every operation (templates/runtime/cli.py): no
-parameter's option may take one of these names."""
+"""The options the runtime CLI defines for every operation (templates/runtime/cli.py); a
+parameter whose option would take one of these names is renamed (`_unique_flags`)."""
 
 _KINDS = {  # wire type → how the option's text is read
     "string": "text",
@@ -111,6 +110,18 @@ class ServiceCliView:
     credential_pointer: str | None  # a body token's place, filled by the client
     callbacks: bool
     commands: tuple[CommandView, ...]
+
+    @property
+    def imports(self) -> list[str]:
+        """The runtime classes the table uses (ruff refuses unused imports)."""
+        used = {
+            "Batch": any(c.batch for c in self.commands),
+            "Command": bool(self.commands),
+            "Credential": bool(self.credentials),
+            "Option": any(c.options for c in self.commands),
+            "ServiceCommands": True,
+        }
+        return [name for name, needed in used.items() if needed]
 
 
 def env_prefix(service: Service) -> str:
@@ -302,7 +313,7 @@ def command(service: Service, op: Operation) -> CommandView:
                 option_help(p, args, extra),
             )
         )
-    _check_flags(op, options)
+    options = _unique_flags(op, options)
     assert op.request.object is not None
     route = op.path + ("?" + "&".join(f"{k}={v}" for k, v in op.query) if op.query else "")
     return CommandView(
@@ -318,26 +329,28 @@ def command(service: Service, op: Operation) -> CommandView:
     )
 
 
-def _check_flags(op: Operation, options: list[OptionView]) -> None:
-    """Every option name is the runtime's own or one parameter's, never both."""
-    errors = []
-    seen: dict[str, str] = {}
-    reserved = set(CLI_OPTIONS)
+def _unique_flags(op: Operation, options: list[OptionView]) -> list[OptionView]:
+    """Each option gets a name of its own: a parameter whose `--kebab-case` name is one of the
+    command line's own options (`--json`, `--from`, …), the guard's confirmation, or an earlier
+    parameter's, is `--path-NAME` / `--body-NAME` instead (then numbered, should that be taken
+    too); its help says so."""
+    taken = set(CLI_OPTIONS)
     if op.guard:
-        reserved.add(flag_of(op.guard.confirm))
+        taken.add(flag_of(op.guard.confirm))
+    unique: list[OptionView] = []
     for option in options:
-        if option.flag in reserved or option.flag in seen:
-            other = seen.get(option.flag, "an option of the command line itself")
-            errors.append(
-                SpecError(
-                    op.pos,
-                    f"{op.id}: parameter {option.wire!r} would be the command-line option "
-                    f"{option.flag}, which is already {other}; rename the parameter",
-                )
-            )
-        seen[option.flag] = f"parameter {option.wire!r}"
-    if errors:
-        raise SpecErrors(errors)
+        flag = option.flag
+        if flag in taken:
+            flag = f"--{option.location}-{option.flag[2:]}"
+            number = 2
+            while flag in taken:
+                flag = f"--{option.location}-{option.flag[2:]}-{number}"
+                number += 1
+            note = f" (Named {flag}: {option.flag} is another option.)"
+            option = replace(option, flag=flag, help=option.help + note)
+        taken.add(flag)
+        unique.append(option)
+    return unique
 
 
 def service_cli(service: Service) -> ServiceCliView:

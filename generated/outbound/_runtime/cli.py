@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 PACER_ENV = "OUTBOUND_PACER"
+_PARAMETER = "parameter:"  # argparse dest prefix of parameters: never one of the CLI's own
 _PACKAGE = __name__.rsplit(".", 2)[0]  # "outbound"
 
 
@@ -320,7 +321,7 @@ def _parser(prog: str, table: ServiceCommands, command: Command) -> argparse.Arg
     for option in command.options:
         groups[option.location].add_argument(
             option.flag,
-            dest=option.dest,
+            dest=_PARAMETER + option.dest,
             type=_READERS[option.kind],
             metavar=_METAVARS[option.kind],
             required=option.location == "path",
@@ -555,10 +556,12 @@ class _Run:
 
     # -- the request ---------------------------------------------------------------------------
 
+    def given(self, option: Option) -> Any:
+        """The value given for a parameter's option (None: not given)."""
+        return getattr(self.ns, _PARAMETER + option.dest)
+
     def path_params(self) -> dict[str, Any]:
-        return {
-            o.wire: getattr(self.ns, o.dest) for o in self.command.options if o.location == "path"
-        }
+        return {o.wire: self.given(o) for o in self.command.options if o.location == "path"}
 
     def arguments(self) -> dict[str, Any]:
         """The arguments object in wire form: --json, then the options given."""
@@ -573,7 +576,7 @@ class _Run:
                     f"{self.table.credentials[0].env}; leave it out of the file"
                 )
         for option in self.command.options:
-            value = getattr(self.ns, option.dest)
+            value = self.given(option)
             if option.location == "body" and value is not None:
                 arguments[option.wire] = value
         return arguments
@@ -668,9 +671,7 @@ class _Run:
         batch = command.batch
         assert batch is not None
         others = [
-            o.flag
-            for o in command.options
-            if o.location == "body" and getattr(ns, o.dest) is not None
+            o.flag for o in command.options if o.location == "body" and self.given(o) is not None
         ]
         if others or ns._json is not None:
             flags = ", ".join(others + (["--json"] if ns._json is not None else []))
