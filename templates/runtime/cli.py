@@ -700,11 +700,10 @@ class _Run:
                 hooks=hooks,
             )
 
-        def validate_item(wire: dict[str, Any]) -> list[Violation]:
-            body = self.body({batch.wire: [wire]})
-            return bulk.item_problems(
-                self.module.validate_request(command.id, body), batch.items_at
-            )
+        def validate_items(wires: list[dict[str, Any]]) -> list[list[Violation]]:
+            body = self.body({batch.wire: wires})
+            violations = self.module.validate_request(command.id, body)
+            return bulk.items_problems(violations, batch.items_at, len(wires), batch.unique_field)
 
         def unique_code() -> str | None:
             return self.unique_code(batch)
@@ -719,7 +718,7 @@ class _Run:
             min_interval=self.pace(command, pacer_off=self.pacer == "off"),
             unique_field=batch.unique_field,
             unique_code=unique_code,
-            validate_item=validate_item,
+            validate_items=validate_items,
             make_item=item_model.from_wire,
             send_all=send_all,
             params={

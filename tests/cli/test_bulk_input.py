@@ -18,7 +18,7 @@ from outbound._runtime.bulk import (
     ItemSpec,
     Row,
     check_rows,
-    item_problems,
+    items_problems,
     read_rows,
 )
 
@@ -210,11 +210,10 @@ def test_jsonl_both_names_of_a_field_is_a_problem_and_values_keep_their_json_typ
 # -- checking ----------------------------------------------------------------------------------
 
 
-def validate(wire: dict[str, Any]) -> list[Any]:
-    """The generated request validator on the item alone, as the bulk CLI runs it."""
-    return item_problems(
-        hw.validate_request("add_call_data", {"callDataList": [wire]}), "/callDataList"
-    )
+def validate(wires: list[dict[str, Any]]) -> list[list[Any]]:
+    """The generated request validator on a block of items, as the bulk CLI runs it."""
+    violations = hw.validate_request("add_call_data", {"callDataList": wires})
+    return items_problems(violations, "/callDataList", len(wires), "called")
 
 
 def test_every_violation_of_every_row_with_its_documented_code() -> None:
@@ -226,7 +225,7 @@ def test_every_violation_of_every_row_with_its_documented_code() -> None:
         "1234567890123456789012345,,,\n"
     )
     found = rows(text)
-    check_rows(found, validate_item=validate, unique_field="called", unique_code=lambda: "0200018")
+    check_rows(found, validate_items=validate, unique_field="called", unique_code=lambda: "0200018")
     problems = {r.row: [(v.path, v.rule, v.code) for v in r.problems] for r in found}
     assert problems == {
         2: [],
@@ -244,7 +243,7 @@ def test_repeats_keep_the_first_valid_row() -> None:
     """A repeat names the first row; an invalid row never hides a later valid repeat."""
     text = "called,customField\n111,a.b\n111,ok\n222,\n111,\n222,\n"
     found = rows(text)
-    check_rows(found, validate_item=validate, unique_field="called", unique_code=lambda: "0200018")
+    check_rows(found, validate_items=validate, unique_field="called", unique_code=lambda: "0200018")
     assert [[(v.rule, v.code, v.message) for v in r.problems] for r in found] == [
         [("forbidden_chars", "02000002", found[0].problems[0].message)],
         [],
@@ -257,8 +256,26 @@ def test_repeats_keep_the_first_valid_row() -> None:
 
 def test_unknown_members_and_wrong_json_types_are_violations() -> None:
     found = rows('{"called": 138, "phone": "1"}\n', "x.jsonl")
-    check_rows(found, validate_item=validate, unique_field="called", unique_code=lambda: None)
+    check_rows(found, validate_items=validate, unique_field="called", unique_code=lambda: None)
     assert sorted((v.path, v.rule) for v in found[0].problems) == [
         ("/called", "type"),
         ("/phone", "unknown_field"),
     ]
+
+
+def test_rows_are_checked_in_blocks_with_the_same_result_as_one_by_one() -> None:
+    """2,500 rows (three validator calls): each row's violations are its own, as when it is
+    validated alone, and the request-level rules (the item count) never reach a row."""
+    lines = ["called,customField"]
+    for i in range(2500):
+        lines.append(f"{'x' if i % 7 == 0 else ''}138{i:08d},{'a.b' if i % 11 == 0 else 'ok'}")
+    found = rows("\n".join(lines) + "\n")
+    check_rows(found, validate_items=validate, unique_field="called", unique_code=lambda: None)
+    for row in found:
+        assert row.wire is not None
+        alone = hw.validate_request("add_call_data", {"callDataList": [row.wire]})
+        expected = sorted((v.path.removeprefix("/callDataList/0"), v.rule) for v in alone)
+        assert sorted((v.path, v.rule) for v in row.problems) == expected, row.row
+    assert sum(1 for row in found if row.problems) == len(
+        {i for i in range(2500) if i % 7 == 0 or i % 11 == 0}
+    )

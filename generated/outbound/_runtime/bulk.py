@@ -66,7 +66,7 @@ __all__ = [
     "Row",
     "check_rows",
     "filed_state",
-    "item_problems",
+    "items_problems",
     "plan_of",
     "read_rows",
     "report_lines",
@@ -99,7 +99,7 @@ class ItemSpec:
         return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One input row: its number, its item in wire form (None when it could not be read as
     one), and every problem found with it (paths relative to the item: `/called`)."""
@@ -146,6 +146,8 @@ def _csv_rows(text: str, name: str, spec: ItemSpec) -> list[Row]:
     names = spec.names()
     kinds = {wire: kind for wire, _, kind, _ in spec.fields}
     columns: list[str] | None = None
+    converted: list[tuple[str, str | None]] = []  # (wire, kind; None: text as it is)
+    all_text = True
     rows: list[Row] = []
     last_line = 0
     try:
@@ -155,6 +157,11 @@ def _csv_rows(text: str, name: str, spec: ItemSpec) -> list[Row]:
                 continue
             if columns is None:
                 columns = _header(record, start, name, names, spec)
+                converted = [(w, None if kinds[w] == "text" else kinds[w]) for w in columns]
+                all_text = all(kind is None for _, kind in converted)
+                continue
+            if all_text and len(record) <= len(columns):  # the usual case, kept fast
+                rows.append(Row(start, {w: c for w, c in zip(columns, record) if c}))
                 continue
             item: dict[str, Any] = {}
             row = Row(start, item)
@@ -167,10 +174,13 @@ def _csv_rows(text: str, name: str, spec: ItemSpec) -> list[Row]:
                         f"{len(record)} cells, but the header names {len(columns)} columns",
                     )
                 )
-            for wire, cell in zip(columns, record, strict=False):
-                if cell == "":
+            for (wire, kind), cell in zip(converted, record, strict=False):
+                if not cell:
                     continue
-                value, problem = _from_text(cell, kinds[wire])
+                if kind is None:
+                    item[wire] = cell
+                    continue
+                value, problem = _from_text(cell, kind)
                 if problem:
                     row.problems.append(Violation("/" + escape(wire), "type", None, problem))
                 else:
@@ -268,26 +278,35 @@ def _jsonl_rows(text: str, spec: ItemSpec) -> list[Row]:
 # ---------------------------------------------------------------------------------------------
 
 
+_BLOCK = 1000  # rows per validator call: the call's own cost is paid once per block
+
+
 def check_rows(
     rows: Sequence[Row],
     *,
-    validate_item: Callable[[dict[str, Any]], list[Violation]],
+    validate_items: Callable[[list[dict[str, Any]]], list[list[Violation]]],
     unique_field: str | None,
     unique_code: Callable[[], str | None],
 ) -> None:
-    """Add to each row its violations: the item's own (`validate_item`, paths relative to the
-    item), then a unique key repeating a valid row above it (the first occurrence is kept)."""
+    """Add to each row its violations: the item's own (`validate_items` checks a block of items
+    and gives each item's violations, paths relative to the item), then a unique key repeating
+    a valid row above it (the first occurrence is kept)."""
+    readable = [row for row in rows if row.wire is not None]
+    for start in range(0, len(readable), _BLOCK):
+        block = readable[start : start + _BLOCK]
+        found = validate_items([row.wire for row in block if row.wire is not None])
+        for row, problems in zip(block, found, strict=True):
+            row.problems.extend(problems)
+    if unique_field is None:
+        return
     first_of: dict[object, int] = {}
-    for row in rows:
-        if row.wire is None:
-            continue
-        row.problems.extend(validate_item(row.wire))
-        if row.problems or unique_field is None:
+    for row in readable:
+        if row.problems or row.wire is None:
             continue
         value = row.wire.get(unique_field)
         if value is None:
             continue
-        first = first_of.setdefault(unique_key(value), row.row)
+        first = first_of.setdefault(value if type(value) is str else unique_key(value), row.row)
         if first != row.row:
             shown = value if isinstance(value, str) else json.dumps(value)
             row.problems.append(
@@ -300,14 +319,25 @@ def check_rows(
             )
 
 
-def item_problems(violations: list[Violation], items_at: str) -> list[Violation]:
-    """The violations about the array's item 0, with paths relative to the item."""
-    prefix = items_at + "/0"
-    return [
-        replace(v, path=v.path[len(prefix) :])
-        for v in violations
-        if v.path == prefix or v.path.startswith(prefix + "/")
-    ]
+def items_problems(
+    violations: list[Violation], items_at: str, count: int, unique_field: str | None
+) -> list[list[Violation]]:
+    """The violations of a request holding `count` items at `items_at`, per item, with paths
+    relative to the item. Violations of the request as a whole (its item count) and the
+    request's own repeat check (`check_rows` compares the whole input) are left out."""
+    per_item: list[list[Violation]] = [[] for _ in range(count)]
+    prefix = items_at + "/"
+    repeat = "/" + escape(unique_field) if unique_field is not None else None
+    for v in violations:
+        if not v.path.startswith(prefix):
+            continue
+        head, slash, rest = v.path[len(prefix) :].partition("/")
+        if not head.isdigit() or int(head) >= count:
+            continue
+        if v.rule == "unique" and slash + rest == repeat:
+            continue
+        per_item[int(head)].append(replace(v, path=slash + rest))
+    return per_item
 
 
 def plan_of(rows: Sequence[Row], unique_field: str | None) -> list[PlannedRow]:
@@ -589,7 +619,7 @@ class Load:
     min_interval: float | None  # seconds between calls (the documented pace; 0/None: none)
     unique_field: str | None
     unique_code: Callable[[], str | None]
-    validate_item: Callable[[dict[str, Any]], list[Violation]]
+    validate_items: Callable[[list[dict[str, Any]]], list[list[Violation]]]
     make_item: Callable[[dict[str, Any]], Any]
     send_all: SendAll
     params: dict[str, Any]
@@ -613,7 +643,7 @@ class Load:
             raise UsageProblem(str(exc)) from None
         check_rows(
             rows,
-            validate_item=self.validate_item,
+            validate_items=self.validate_items,
             unique_field=self.unique_field,
             unique_code=self.unique_code,
         )

@@ -35,7 +35,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal, NamedTuple, Self
 
 __all__ = [
     "FORMAT",
@@ -121,8 +121,7 @@ class JournalMismatch(JournalError):
     """The journal belongs to another input or to other parameters."""
 
 
-@dataclass(frozen=True)
-class PlannedRow:
+class PlannedRow(NamedTuple):
     """A row of the input as the plan records it: `pending` (to send) or `invalid`."""
 
     row: int
