@@ -6,8 +6,10 @@ user sees all problems of a spec at once.
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from . import pointers
@@ -31,10 +33,13 @@ from .ir import (
     Operation,
     Pos,
     Property,
+    Release,
+    ReleaseChange,
     RequiredIf,
     Schema,
     Service,
     Source,
+    version_key,
 )
 from .naming import RESERVED, class_problem, method_problem, pascal, snake
 from .yamlpos import Document, Path
@@ -492,6 +497,7 @@ class Builder:
                         f"unknown operation {o!r} (operations: {known})",
                     )
         callbacks = [self.callback(name, raw) for name, raw in d.get("callbacks", {}).items()]
+        changelog = self.changelog(d.get("changelog", []), d.get("version"))
         return Service(
             name=d["service"],
             title=d["title"],
@@ -511,7 +517,45 @@ class Builder:
             callbacks=tuple(callbacks),
             limits=tuple(limits),
             notes=tuple(notes),
+            version=d.get("version"),
+            changelog=changelog,
         )
+
+    def changelog(self, raw: list[dict[str, Any]], version: str | None) -> tuple[Release, ...]:
+        """Entries newest first, one per version, none newer than the spec's own version."""
+        releases = []
+        for i, entry in enumerate(raw):
+            path: Path = ("changelog", i)
+            for j, change in enumerate(entry["changes"]):
+                self.check_source(path + ("changes", j), change["source"])
+            releases.append(
+                Release(
+                    version=entry["version"],
+                    pos=self.pos(path),
+                    changes=tuple(
+                        ReleaseChange(c["change"], c["why"], c["source"], c.get("kind"))
+                        for c in entry["changes"]
+                    ),
+                )
+            )
+        for i, (newer, older) in enumerate(itertools.pairwise(releases)):
+            if version_key(newer.version) <= version_key(older.version):
+                self.error(
+                    ("changelog", i + 1, "version"),
+                    f"changelog entry {older.version} follows {newer.version}: entries go newest "
+                    "first, one per version",
+                )
+        if (
+            releases
+            and version is not None
+            and version_key(releases[0].version) > version_key(version)
+        ):
+            self.error(
+                ("changelog", 0, "version"),
+                f"changelog entry {releases[0].version} is newer than the spec's version "
+                f"{version}",
+            )
+        return tuple(releases)
 
     def declare_types(self, raw_types: dict[str, Any]) -> None:
         """Build the named types, each after the types it refers to; report reference cycles."""
@@ -845,12 +889,7 @@ class Builder:
 
     def example(self, path: Path, raw: dict[str, Any], *, kind: str) -> Example:
         self.check_source(path, raw.get("source"))
-        body_path = path + ("body",)
-        positions = tuple(
-            (pointers.join(p[len(body_path) :]), pos)
-            for p, pos in self.doc.values.items()
-            if p[: len(body_path)] == body_path
-        )
+        positions = tuple(_positions(self.doc, path + ("body",), raw["body"]))
         return Example(
             name=raw["name"],
             kind=kind,  # type: ignore[arg-type]
@@ -860,7 +899,7 @@ class Builder:
             expect_violations=tuple(
                 ExpectedViolation(v["path"], v["rule"]) for v in raw.get("expect_violations", [])
             ),
-            positions=positions,
+            positions=tuple(positions),
         )
 
     def callback(self, name: str, raw: dict[str, Any]) -> Callback:
@@ -883,6 +922,23 @@ class Builder:
                 for i, ex in enumerate(raw.get("examples", []))
             ),
         )
+
+
+def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]:
+    """(JSON Pointer inside the value at `at`, where it was written), in document order.
+
+    Walks the value itself, so the cost is the size of the example, not of the whole spec.
+    """
+    stack: list[tuple[Path, Any]] = [((), value)]
+    while stack:
+        rel, v = stack.pop()
+        pos = doc.values.get(at + rel)
+        if pos is not None:
+            yield pointers.join(rel), pos
+        if isinstance(v, dict):
+            stack.extend((rel + (k,), v[k]) for k in reversed(list(v)))
+        elif isinstance(v, list):
+            stack.extend((rel + (i,), v[i]) for i in reversed(range(len(v))))
 
 
 def _through_items(root: Schema, pointer: str) -> bool:

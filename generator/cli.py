@@ -1,4 +1,4 @@
-"""`callgen`: generate, check, validate, schema, openapi, mock, audit.
+"""`callgen`: generate, check, diff, validate, schema, openapi, mock, audit.
 
 Exit status: 0 fine, 1 findings (violations, drift), 2 usage or spec error. Every failure is
 a message on stderr, never a traceback.
@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import __version__, mock_cli
+from . import __version__, diff_cli, mock_cli
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--out", type=Path, default=Path("generated"), help="output folder (default: generated)"
     )
+    _jobs_option(gen)
 
     chk = sub.add_parser(
         "check", help="specs valid, examples valid, output identical to a fresh generation"
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument(
         "--out", type=Path, default=Path("generated"), help="output folder (default: generated)"
     )
+    _jobs_option(chk)
 
     val = sub.add_parser("validate", help="validate a JSON body with the generated validators")
     val.add_argument("service")
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         "--specs", type=Path, default=Path("specs"), help="spec folder (default: specs)"
     )
 
+    diff_cli.add_parser(sub)
     mock_cli.add_parser(sub)
 
     aud = sub.add_parser(
@@ -103,53 +106,96 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes ≥ 1, got {text!r}")
+    return value
+
+
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="formatting processes (default: one per usable core; 1 formats in this process)",
+    )
+
+
 def _load(specs: Path) -> list[Any]:
     from .spec import load_specs
 
     return load_specs(specs)
 
 
-def _render_checked(specs: Path) -> tuple[list[Any], dict[str, bytes]]:
-    """Load, render and check every example; SpecErrors propagate."""
+def _render_checked(specs: Path, out: Path, jobs: int | None) -> tuple[list[Any], dict[str, bytes]]:
+    """Load (specs with their documents), render and check every example; SpecErrors
+    propagate. Files of `out` that its manifest proves current are not formatted again."""
     from . import examples, generate, sandbox
     from .errors import SpecErrors
+    from .spec import load_spec_folder
 
-    services = _load(specs)
-    files = generate.render(services)
-    with sandbox.imported(files) as package:
+    loaded = load_spec_folder(specs)
+    services = [s.service for s in loaded]
+    files = generate.render(services, previous=out, jobs=jobs)
+    # validators only: importing the clients and models too costs more than the examples
+    with sandbox.imported(files, run_inits=False) as package:
         problems = examples.check(services, package)
     if problems:
         raise SpecErrors(problems)
-    return services, files
+    return loaded, files
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from . import generate
+    from . import generate, versions
 
-    services, files = _render_checked(args.specs)
+    loaded, files = _render_checked(args.specs, args.out, args.jobs)
+    gate = versions.against_output(loaded, args.out, generate.PACKAGE)  # before writing
+    if gate.problems:
+        for problem in gate.problems:
+            print(problem, file=sys.stderr)
+        print(f"nothing written to {args.out}", file=sys.stderr)
+        return FINDINGS
     try:
         generate.write(files, args.out)
     except (generate.OutputError, OSError) as exc:
         raise UsageError(str(exc)) from exc
-    print(f"generated {len(files)} files for {len(services)} services in {args.out}")
+    print(f"generated {len(files)} files for {len(loaded)} services in {args.out}")
+    print(gate.summary(generate.PACKAGE))
     return OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import generate
+    from . import generate, versions
 
-    services, files = _render_checked(args.specs)
+    loaded, files = _render_checked(args.specs, args.out, args.jobs)
+    gate = versions.against_output(loaded, args.out, generate.PACKAGE)  # as generate does
+    version_problems = gate.problems + versions.changelog_problems(loaded)
     problems = generate.drift(files, args.out)
+    for p in problems:
+        print(p, file=sys.stderr)
+    for problem in version_problems:
+        print(problem, file=sys.stderr)
     if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
+        then = "fix the versions above, then " if version_problems else ""
         print(
             f"{args.out} is not what the specs generate ({len(problems)} files differ); "
-            "run `callgen generate` and commit the result",
+            f"{then}run `callgen generate` and commit the result",
             file=sys.stderr,
         )
+    elif version_problems:
+        print(f"{len(version_problems)} version problem(s) in the specs", file=sys.stderr)
+    if problems or version_problems:
         return FINDINGS
-    print(f"ok: {len(services)} specs valid, examples valid, {args.out} up to date")
+    package = versions.package_version([s.service for s in loaded])
+    print(
+        f"ok: {len(loaded)} specs valid, examples valid, versions and changelogs in order, "
+        f"{args.out} up to date ({generate.PACKAGE} {package})"
+    )
     return OK
 
 
@@ -247,13 +293,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "mock":
             return mock_cli.run(args)
+        if args.command == "diff":
+            return diff_cli.run(args)
         return commands[args.command](args)
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
         print(f"{len(exc.errors)} problem(s) in the specs", file=sys.stderr)
         return USAGE
-    except UsageError as exc:
+    except (UsageError, diff_cli.DiffUsage) as exc:
         print(f"callgen {args.command}: {exc}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import pointers
 from .emit_validators import entry_name
 from .ir import ObjectType, Operation, Property, Schema, Service
+from .literals import literal
 
 _SCALARS = {
     "string": "str",
@@ -120,7 +121,7 @@ class Reader:
     def field(self, p: Property) -> str:
         """Read wire field `p` of the mapping `d` into a fresh variable; returns its name."""
         var = self.fresh("x")
-        self.emit(f"{var}: Any = d.get({p.name!r})")
+        self.emit(f"{var}: Any = d.get({literal(p.name)})")
         self.value(var, p.schema)
         return var
 
@@ -181,7 +182,7 @@ class Reader:
             return "None"
         if len(convertible) == 1:
             return f"_rd.to_{convertible[0]}({var})"
-        return f"_rd.coerce({var}, {tuple(convertible)!r})"
+        return f"_rd.coerce({var}, {literal(tuple(convertible))})"
 
     def array(self, var: str, items: Schema) -> None:
         """`var` is a list: replace it by the list of its items' Python values."""
@@ -438,7 +439,7 @@ def client_context(service: Service) -> dict[str, object]:
     params: list[tuple[str, str, str | None]]  # (name, annotation, default or None)
     if auth.scheme == "body_token":
         params = [("token", "str", None)]
-        expr = f"_http.BodyTokenAuth(token, pointer={auth.body_field or '/token'!r})"
+        expr = f"_http.BodyTokenAuth(token, pointer={literal(auth.body_field or '/token')})"
         doc = f"The token travels inside the JSON body at {auth.body_field or '/token'}."
     elif auth.scheme == "huawei_auth_v2":
         params = [
@@ -448,7 +449,7 @@ def client_context(service: Service) -> dict[str, object]:
         ]
         expr = (
             "_http.HuaweiAuthV2Auth(HuaweiAuthV2Signer(access_key, secret_key, auth_variant), "
-            f"header={auth.header or 'Authorization'!r})"
+            f"header={literal(auth.header or 'Authorization')})"
         )
         doc = (
             "Requests are signed with the AK/SK auth-v2 scheme. auth_variant chooses the signing\n"

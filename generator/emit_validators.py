@@ -14,6 +14,7 @@ from typing import Self
 
 from . import formats, pointers
 from .ir import ObjectType, Schema, Service
+from .literals import literal
 from .naming import pascal
 
 _TYPE_NAMES = {
@@ -43,7 +44,14 @@ class Module:
         return name
 
     def constant_lines(self) -> list[str]:
-        return [f"{name} = {source}" for source, name in self.constants.items()]
+        lines = []
+        for source, name in self.constants.items():
+            line = f"{name} = {source}"
+            if len(line) > LINE_LENGTH and source.startswith("re.compile(") and source[-1] == ")":
+                # black's split of a call too long for a line: its argument on a line of its own
+                line = f"{name} = re.compile(\n    {source[len('re.compile(') : -1]}\n)"
+            lines.append(line)
+        return lines
 
 
 class Writer:
@@ -54,6 +62,22 @@ class Writer:
 
     def __call__(self, line: str) -> None:
         self.lines.append("    " * self.depth + line)
+
+    def call(self, function: str, args: list[str]) -> None:
+        """`function(args)` as a statement, split over lines the way black splits it."""
+        room = LINE_LENGTH - 4 * self.depth
+        joined = ", ".join(args)
+        if len(function) + len(joined) + 2 <= room:
+            self(f"{function}({joined})")
+            return
+        self(f"{function}(")
+        with self.indent():
+            if len(joined) <= room - 4:
+                self(joined)
+            else:
+                for arg in args:
+                    self(arg + ",")
+        self(")")
 
     def fresh(self, base: str) -> str:
         self.counter += 1
@@ -70,6 +94,7 @@ class Writer:
         self.depth -= 1
 
 
+LINE_LENGTH = 100  # black's, in formatting.py: lines emitted within it need no second pass
 _HERE = "(p if i < 0 else p + str(i))"  # an object function's own path, built only when used
 
 
@@ -91,7 +116,7 @@ class ValidatorEmitter:
     # -- helpers ---------------------------------------------------------------------------
 
     def code(self, rule: str, s: Schema) -> str:
-        return repr(self.service.code_for(rule, s))
+        return literal(self.service.code_for(rule, s))
 
     def violation(
         self, w: Writer, path: str, rule: str, s: Schema, message: str, value: str | None = None
@@ -99,8 +124,29 @@ class ValidatorEmitter:
         """Report a broken rule. A response or callback deviation also keeps the raw `value`
         (an expression) found there, so nothing the server sent is lost; a request violation
         does not (the body is the caller's own, and holds credentials)."""
-        keep = f", {value}" if value is not None and not self.strict else ""
-        w(f"out.append(Violation({path}, {rule!r}, {self.code(rule, s)}, {message}{keep}))")
+        args = [path, literal(rule), self.code(rule, s), message]
+        if value is not None and not self.strict:
+            args.append(value)
+        # split over lines the way black splits it, so black has nothing to redo
+        room = LINE_LENGTH - 4 * w.depth
+        call = f"Violation({', '.join(args)})"
+        if len(call) + len("out.append()") <= room:
+            w(f"out.append({call})")
+            return
+        w("out.append(")
+        with w.indent():
+            if len(call) <= room - 4:
+                w(call)
+            else:
+                w("Violation(")
+                with w.indent():
+                    if len(", ".join(args)) <= room - 8:
+                        w(", ".join(args))
+                    else:
+                        for arg in args:
+                            w(arg + ",")
+                w(")")
+        w(")")
 
     def need(self, obj: ObjectType, strict: bool) -> str:
         key = (obj.name, strict)
@@ -136,7 +182,7 @@ class ValidatorEmitter:
         expected = " or ".join(_TYPE_NAMES[t] for t in s.types)
         if len(branches) == 1 and branches[0][2] == "object":
             # the object function tests the type itself
-            w(f"{self.need(s.object, strict)}({var}, {path}, -1, out, ctx)")  # type: ignore[arg-type]
+            w.call(self.need(s.object, strict), [var, path, "-1", "out", "ctx"])  # type: ignore[arg-type]
             return
         blocks: list[tuple[str, str, list[str]]] = []
         for cond, negated, t in branches:
@@ -148,13 +194,13 @@ class ValidatorEmitter:
         # types that need no further check share one branch: `if a or b:` (no twin `pass`es)
         plain = [(c, n) for c, n, body in blocks if not body]
         checked = [(c, body) for c, _, body in blocks if body]
-        msg = self.m.const("M", repr(f"expected {expected}, got "))
+        msg = self.m.const("M", literal(f"expected {expected}, got "))
         if not checked:
-            w("if " + " and ".join(f"({n})" if " or " in n else n for _, n in plain) + ":")
+            w("if " + " and ".join(_grouped(n, len(plain)) for _, n in plain) + ":")
             with w.indent():
                 self.violation(w, path, "type", s, f"{msg} + _type_name({var})", var)
             return
-        either = " or ".join(f"({c})" if " or " in c else c for c, _ in plain)
+        either = " or ".join(_grouped(c, len(plain)) for c, _ in plain)
         chain = ([(either, ["pass"])] if plain else []) + checked
         for i, (cond, body) in enumerate(chain):
             w(f"{'if' if i == 0 else 'elif'} {cond}:")
@@ -180,7 +226,7 @@ class ValidatorEmitter:
             self.array(w, var, s, path, strict)
         elif t == "object":
             assert s.object is not None
-            w(f"{self.need(s.object, strict)}({var}, {path}, -1, out, ctx)")
+            w.call(self.need(s.object, strict), [var, path, "-1", "out", "ctx"])
 
     def size(self, w: Writer, var: str, s: Schema, path: str, what: str, noun: str) -> None:
         """min_/max_ length or items: `len()` against the inclusive bounds the spec gives."""
@@ -199,7 +245,7 @@ class ValidatorEmitter:
             w(f"if {n} {op} {bound}:")
             with w.indent():
                 verb = "be" if what == "length" else "have"
-                msg = repr(f"must {verb} {text} {_count(bound, noun)}, got ")
+                msg = literal(f"must {verb} {text} {_count(bound, noun)}, got ")
                 self.violation(w, path, rule, s, f"{msg} + str({n})", var)
 
     def string(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
@@ -212,7 +258,7 @@ class ValidatorEmitter:
                 w(f'{b} = len({var}.encode("utf-8", "surrogatepass"))')
                 w(f"if {b} > {s.max_bytes}:")
                 with w.indent():
-                    msg = repr(f"must be at most {s.max_bytes} bytes in UTF-8, got ")
+                    msg = literal(f"must be at most {s.max_bytes} bytes in UTF-8, got ")
                     self.violation(w, path, "max_bytes", s, f"{msg} + str({b})", var)
         patterns: list[tuple[str, str, str]] = []  # (regex, rule, description)
         if "integer_string" in s.types:
@@ -224,18 +270,18 @@ class ValidatorEmitter:
                 (formats.PATTERNS[s.format], "format", f"must be {formats.DESCRIPTIONS[s.format]}")
             )
         for regex, rule, description in patterns:
-            name = self.m.const("P", f"re.compile({regex!r})")
+            name = self.m.const("P", f"re.compile({literal(regex)})")
             w(f"if {name}.fullmatch({var}) is None:")
             with w.indent():
-                self.violation(w, path, rule, s, self.m.const("M", repr(description)), var)
+                self.violation(w, path, rule, s, self.m.const("M", literal(description)), var)
         if s.forbidden_chars:
             cls = formats.char_class(s.forbidden_chars)
-            name = self.m.const("F", f"re.compile({cls!r})")
+            name = self.m.const("F", f"re.compile({literal(cls)})")
             found = w.fresh("f")
             w(f"{found} = {name}.findall({var})")
             w(f"if {found}:")
             with w.indent():
-                msg = self.m.const("M", repr("must not contain "))
+                msg = self.m.const("M", literal("must not contain "))
                 self.violation(
                     w, path, "forbidden_chars", s, f'{msg} + " ".join(sorted(set({found})))', var
                 )
@@ -267,9 +313,9 @@ class ValidatorEmitter:
         ):
             bound = getattr(s, rule)
             if bound is not None:
-                w(f"if {var} {op} {bound!r}:")
+                w(f"if {var} {op} {literal(bound)}:")
                 with w.indent():
-                    msg = repr(f"must be {text} {bound!r}, got ")
+                    msg = literal(f"must be {text} {bound!r}, got ")
                     self.violation(w, path, rule, s, f"{msg} + _show({var})", raw or var)
 
     def enum(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
@@ -281,16 +327,18 @@ class ValidatorEmitter:
         allowed = ", ".join(repr(v) for v in values)
         w(f"if {var} not in {name}:")
         with w.indent():
-            msg = self.m.const("M", repr(f"must be one of {allowed}, got "))
+            msg = self.m.const("M", literal(f"must be one of {allowed}, got "))
             self.violation(w, path, "enum", s, f"{msg} + _show({var})", var)
 
     def must_match_check(self, w: Writer, var: str, s: Schema, path: str) -> None:
         if s.must_match is None:
             return
         key = self.must_match.setdefault(s.must_match, f"mm{len(self.must_match)}")
-        w(f"if {var} not in ctx[{key!r}]:")
+        w(f"if {var} not in ctx[{literal(key)}]:")
         with w.indent():
-            msg = self.m.const("M", repr(f"must equal one of the values at {s.must_match}, got "))
+            msg = self.m.const(
+                "M", literal(f"must equal one of the values at {s.must_match}, got ")
+            )
             self.violation(w, path, "must_match", s, f"{msg} + _show({var})", var)
 
     def array(self, w: Writer, var: str, s: Schema, path: str, strict: bool) -> None:
@@ -308,17 +356,17 @@ class ValidatorEmitter:
             w(f"for {i}, {item} in enumerate({var}):")
             with w.indent():
                 if s.unique_by is not None:
-                    w(f"if type({item}) is not dict or {s.unique_by!r} not in {item}:")
+                    w(f"if type({item}) is not dict or {literal(s.unique_by)} not in {item}:")
                     with w.indent():
                         w("continue")
                     # strings (the usual key) are their own key: no call on the valid path
-                    w(f"{key} = {item}[{s.unique_by!r}]")
+                    w(f"{key} = {item}[{literal(s.unique_by)}]")
                     w(f"if type({key}) is not str:")
                     with w.indent():
                         w(f"{key} = _unique_key({key})")
-                    where = f"{q} + str({i}) + {'/' + pointers.escape(s.unique_by)!r}"
+                    where = f"{q} + str({i}) + {literal('/' + pointers.escape(s.unique_by))}"
                     what = f"duplicate {s.unique_by}, first at item "
-                    found = f"{item}[{s.unique_by!r}]"
+                    found = f"{item}[{literal(s.unique_by)}]"
                 else:
                     w(f"{key} = _unique_key({item})")
                     where = f"{q} + str({i})"
@@ -327,7 +375,7 @@ class ValidatorEmitter:
                 w(f"if {key} in {seen}:")
                 with w.indent():
                     self.violation(
-                        w, where, "unique", s, f"{what!r} + str({seen}[{key}])", found
+                        w, where, "unique", s, f"{literal(what)} + str({seen}[{key}])", found
                     )
                 w("else:")
                 with w.indent():
@@ -337,7 +385,7 @@ class ValidatorEmitter:
             with w.indent():
                 if s.items.object is not None and s.items.types == ("object",):
                     # the item's path is built only if it has a violation to report
-                    w(f"{self.need(s.items.object, strict)}({item}, {q}, {i}, out, ctx)")
+                    w.call(self.need(s.items.object, strict), [item, q, i, "out", "ctx"])
                 else:
                     self.value(w, item, s.items, f"{q} + str({i})", strict)
 
@@ -349,15 +397,19 @@ class ValidatorEmitter:
         w = Writer()
         w.depth = 0
         # the object is at `p`, or at `p + str(i)` when it is item i of an array (i >= 0)
-        w(
-            f"def {function_name(obj, strict)}("
-            "v: Any, p: str, i: int, out: list[Violation], ctx: Ctx) -> None:"
-        )
+        params = "v: Any, p: str, i: int, out: list[Violation], ctx: Ctx"
+        line = f"def {function_name(obj, strict)}({params}) -> None:"
+        if len(line) <= LINE_LENGTH:
+            w(line)
+        else:  # black's split of a long signature
+            w(f"def {function_name(obj, strict)}(")
+            w("    " + params)
+            w(") -> None:")
         w.depth = 1
         type_schema = Schema(pos=obj.pos, types=("object",), object=obj)
         w("if type(v) is not dict:")
         with w.indent():
-            msg = self.m.const("M", repr("expected object, got "))
+            msg = self.m.const("M", literal("expected object, got "))
             self.violation(w, _HERE, "type", type_schema, f"{msg} + _type_name(v)", "v")
             w("return")
         # member names that are not strings (no JSON has them) in either mode; unknown members
@@ -369,12 +421,12 @@ class ValidatorEmitter:
             with w.indent():
                 w("if not isinstance(k, str):")
                 with w.indent():
-                    msg = self.m.const("M", repr("member names must be strings, got "))
+                    msg = self.m.const("M", literal("member names must be strings, got "))
                     self.violation(w, _HERE, "type", type_schema, f"{msg} + _type_name(k)", "k")
                 if strict:
                     w(f"elif k not in {keys}:")
                     with w.indent():
-                        msg = self.m.const("M", repr("unknown field "))
+                        msg = self.m.const("M", literal("unknown field "))
                         self.violation(
                             w,
                             f'{_HERE} + "/" + _escape(k)',
@@ -383,16 +435,16 @@ class ValidatorEmitter:
                             f"{msg} + repr(k)",
                         )
         for prop in obj.properties:
-            here = f"{_HERE} + {('/' + pointers.escape(prop.name))!r}"
+            here = f"{_HERE} + {literal('/' + pointers.escape(prop.name))}"
             needs_value = "any" not in prop.schema.types
             if not prop.required and not needs_value:
                 continue
             x = w.fresh("x")
-            w(f"{x} = v.get({prop.name!r}, _MISSING)")
+            w(f"{x} = v.get({literal(prop.name)}, _MISSING)")
             if prop.required:
                 w(f"if {x} is _MISSING:")
                 with w.indent():
-                    msg = self.m.const("M", repr("required field is missing"))
+                    msg = self.m.const("M", literal("required field is missing"))
                     self.violation(w, here, "required", prop.schema, msg)
                 if needs_value:
                     w("else:")
@@ -406,15 +458,15 @@ class ValidatorEmitter:
             if prop.required_if is None:
                 continue
             ri = prop.required_if
-            cond = _equals(f"v.get({ri.field!r}, _MISSING)", ri.equals)
-            w(f"if {prop.name!r} not in v and {cond}:")
+            cond = _equals(f"v.get({literal(ri.field)}, _MISSING)", ri.equals)
+            w(f"if {literal(prop.name)} not in v and {cond}:")
             with w.indent():
-                msg = self.m.const("M", repr(f"required when {ri.field} is {ri.equals!r}"))
-                here = f"{_HERE} + {('/' + pointers.escape(prop.name))!r}"
+                msg = self.m.const("M", literal(f"required when {ri.field} is {ri.equals!r}"))
+                here = f"{_HERE} + {literal('/' + pointers.escape(prop.name))}"
                 self.violation(w, here, "required_if", prop.schema, msg)
         if obj.exactly_one_of:
             count = w.fresh("c")
-            names = self.m.const("T", repr(obj.exactly_one_of))
+            names = self.m.const("T", literal(obj.exactly_one_of))
             # "" and null count as absent; `g != ""` would run a foreign object's __eq__
             w(
                 f"{count} = sum(1 for f in {names} "
@@ -424,21 +476,21 @@ class ValidatorEmitter:
             with w.indent():
                 listed = ", ".join(obj.exactly_one_of)
                 msg = self.m.const(
-                    "M", repr(f"exactly one of {listed} must be given and non-empty, got ")
+                    "M", literal(f"exactly one of {listed} must be given and non-empty, got ")
                 )
                 self.violation(
                     w, _HERE, "exactly_one_of", type_schema, f"{msg} + str({count})", "v"
                 )
         for name, needs in obj.dependent_required:
             for need in needs:
-                w(f"if {name!r} in v and {need!r} not in v:")
+                w(f"if {literal(name)} in v and {literal(need)} not in v:")
                 with w.indent():
                     dependent = obj.prop(name)
                     assert dependent is not None
-                    msg = self.m.const("M", repr(f"{name} is only valid together with {need}"))
-                    here = f"{_HERE} + {('/' + pointers.escape(name))!r}"
+                    msg = self.m.const("M", literal(f"{name} is only valid together with {need}"))
+                    here = f"{_HERE} + {literal('/' + pointers.escape(name))}"
                     self.violation(
-                        w, here, "dependent_required", dependent.schema, msg, f"v[{name!r}]"
+                        w, here, "dependent_required", dependent.schema, msg, f"v[{literal(name)}]"
                     )
         return w.lines
 
@@ -453,6 +505,11 @@ class ValidatorEmitter:
         return out
 
 
+def _grouped(test: str, terms: int) -> str:
+    """A test in parentheses where it is one of several joined with `and` / `or`."""
+    return f"({test})" if terms > 1 and " or " in test else test
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -461,32 +518,32 @@ def _append(path: str, suffix: str) -> str:
     """`p + '/a'` + "/" → `p + '/a/'`: one concatenation fewer per array."""
     head, plus, last = path.rpartition(" + ")
     if plus and last[:1] in "'\"":
-        return f"{head} + {ast.literal_eval(last) + suffix!r}"
-    return f"{path} + {suffix!r}"
+        return f"{head} + {literal(ast.literal_eval(last) + suffix)}"
+    return f"{path} + {literal(suffix)}"
 
 
 def frozenset_literal(values: list[object]) -> str:
     """A frozenset literal in the given (spec) order: repr(frozenset) follows the hash seed."""
     if not values:
         return "frozenset()"
-    return "frozenset({" + ", ".join(repr(v) for v in values) + "})"
+    return "frozenset({" + ", ".join(literal(v) for v in values) + "})"
 
 
 def formats_name(m: Module) -> str:
-    return m.const("P", f"re.compile({formats.INTEGER_STRING!r})")
+    return m.const("P", f"re.compile({literal(formats.INTEGER_STRING)})")
 
 
 def _equals(expr: str, value: object) -> str:
     """A Python test of JSON equality: booleans are not numbers, 1 equals 1.0."""
     if isinstance(value, bool):
-        return f"{expr} is {value!r}"
+        return f"{expr} is {literal(value)}"
     if isinstance(value, (int, float)):
-        return f"(type(_t := {expr}) is int or type(_t) is float) and _t == {value!r}"
+        return f"(type(_t := {expr}) is int or type(_t) is float) and _t == {literal(value)}"
     if isinstance(value, str):  # a type test first: `==` would run a foreign object's __eq__
-        return f"type(_t := {expr}) is str and _t == {value!r}"
+        return f"type(_t := {expr}) is str and _t == {literal(value)}"
     if value is None:
         return f"{expr} is None"
-    return f"{expr} == {value!r}"
+    return f"{expr} == {literal(value)}"
 
 
 def entry_name(name: str, kind: str) -> str:

@@ -11,13 +11,13 @@ from types import ModuleType
 from . import emit_schema
 from .errors import SpecError
 from .ir import Example, Service
-from .sandbox import service_module
+from .sandbox import validators_module
 
 
 def check(services: list[Service], package: ModuleType) -> list[SpecError]:
     errors: list[SpecError] = []
     for service in services:
-        module = service_module(package, service.name)
+        module = validators_module(package, service.name)
         schemas = emit_schema.all_schemas(service)
         targets: list[tuple[str, Example]] = [
             (op.id, ex) for op in service.operations for ex in op.examples

@@ -18,14 +18,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import black
 import jinja2
 
-from . import __version__, emit_cli, emit_models, emit_schema, emit_validators
+from . import __version__, emit_cli, emit_models, emit_schema, emit_validators, formatting, versions
 from .ir import Service
+from .literals import literal
 from .resources import templates_dir
 
-BLACK_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
 MANIFEST = ".callgen-manifest.json"
 PACKAGE = "outbound"
 
@@ -64,48 +63,103 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["py"] = repr
+    env.filters["py"] = literal  # black's quotes: less for black to do
     env.filters["doc"] = docstring
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
 
 
-def _python(source: str, name: str) -> bytes:
+def _render_digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _formatted_before(out: Path | None, sources: dict[str, str]) -> dict[str, bytes]:
+    """The files of an earlier generation in `out` that are black's output for `sources`.
+
+    A file qualifies when the manifest there was written with the same formatter (black's
+    exact version and mode), records the digest of the same unformatted render, and the bytes
+    on disk still have the digest it records. Anything else (no manifest, a damaged one, a
+    hand-edited file, another black) qualifies nothing, and the file is formatted afresh.
+    """
+    if out is None:
+        return {}
     try:
-        return _black(source)
-    except black.InvalidInput as exc:  # a generator bug, never a user's: say where
-        raise RuntimeError(f"generated {name} is not valid Python: {exc}") from exc
+        manifest = json.loads((out / MANIFEST).read_bytes())
+        if manifest.get("formatter") != formatting.formatter_key():
+            return {}
+        renders, digests = manifest["renders"], manifest["files"]
+        reused = {}
+        for name, source in sources.items():
+            render, digest = renders.get(name), digests.get(name)
+            if not (isinstance(render, str) and isinstance(digest, str)):
+                continue
+            if render != _render_digest(source):
+                continue
+            path = out / name
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() == digest:
+                reused[name] = data
+        return reused
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
-@functools.lru_cache(maxsize=256)  # black is most of a render; the runtime files never change
-def _black(source: str) -> bytes:
-    return black.format_str(source, mode=BLACK_MODE).encode("utf-8")
+def _format(sources: dict[str, str], out: Path | None, jobs: int | None) -> dict[str, bytes]:
+    """black's output for each generated Python source, reusing what `out` proves current."""
+    files = _formatted_before(out, sources)
+    todo = {name: text for name, text in sources.items() if name not in files}
+    try:
+        formatted = formatting.format_files(todo, jobs)
+    except formatting.InvalidPython as exc:  # a generator bug, never a user's: say where
+        raise RuntimeError(f"generated {exc.name} is not valid Python: {exc.detail}") from exc
+    files.update((name, text.encode("utf-8")) for name, text in formatted.items())
+    return files
 
 
 def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render(services: list[Service]) -> dict[str, bytes]:
-    """Every generated file: path relative to the output folder → bytes."""
+def render(
+    services: list[Service], previous: Path | None = None, jobs: int | None = None
+) -> dict[str, bytes]:
+    """Every generated file: path relative to the output folder → bytes.
+
+    `previous`, an output folder, lends the files it proves are still what black makes of
+    today's render (see _formatted_before); `jobs` is the number of formatting processes.
+    """
     env = _environment()
     files: dict[str, bytes] = {}
+    python: dict[str, str] = {}  # unformatted; black runs on all of them at once, at the end
     services = sorted(services, key=lambda s: s.name)
-    base = {"version": __version__}
+    # `version` is the generator's (in file headers); the package's is derived from the specs
+    base = {"version": __version__, "package_version": versions.package_version(services)}
 
     runtime = templates_dir() / "runtime"
     for path in sorted(runtime.glob("*.py")):
-        files[f"{PACKAGE}/_runtime/{path.name}"] = _python(path.read_text("utf-8"), path.name)
+        python[f"{PACKAGE}/_runtime/{path.name}"] = path.read_text("utf-8")
 
     def put(name: str, template: str, **context: Any) -> None:
         text = env.get_template(template).render(**base, **context)
-        files[name] = _python(text, name) if name.endswith(".py") else text.encode("utf-8")
+        if name.endswith(".py"):
+            python[name] = text
+        else:
+            files[name] = text.encode("utf-8")
 
-    put(f"{PACKAGE}/__init__.py", "package_init.py.j2", services=services)
+    service_versions = {s.name: s.version or versions.UNVERSIONED for s in services}
+    put(
+        f"{PACKAGE}/__init__.py",
+        "package_init.py.j2",
+        services=services,
+        service_versions=service_versions,
+    )
     put(f"{PACKAGE}/__main__.py", "main.py.j2")
     files[f"{PACKAGE}/py.typed"] = b""
     put("pyproject.toml", "pyproject.toml.j2", services=services)
     put("README.md", "README.md.j2", services=services)
+    put("CHANGELOG.md", "CHANGELOG.md.j2", services=services)
 
     for s in services:
         prefix = f"{PACKAGE}/{s.name}"
@@ -147,6 +201,14 @@ def render(services: list[Service]) -> dict[str, bytes]:
         )
         model_names = sorted((m.name for m in models), key=isort_key)
         exported = model_names + [f"parse_{cb.name}" for cb in s.callbacks] + SERVICE_API
+        if s.callbacks:
+            put(
+                f"{prefix}/callbacks.py",
+                "callbacks.py.j2",
+                callbacks=emit_models.client_context(s)["callbacks"],
+                **context,
+            )
+            exported += ["CALLBACKS", "callback_app"]
         put(
             f"{prefix}/__init__.py",
             "service_init.py.j2",
@@ -157,11 +219,17 @@ def render(services: list[Service]) -> dict[str, bytes]:
         )
         for (name, kind), schema in emit_schema.all_schemas(s).items():
             files[f"{prefix}/schemas/{name}.{kind}.json"] = _json(schema)
+        if s.text:  # what a later generate compares with (versions.read_snapshots)
+            files[f"{prefix}/{versions.SNAPSHOT}"] = s.text
 
+    files.update(_format(python, previous, jobs))
     manifest = {
         "generator": f"callgen {__version__}",
-        "black": black.__version__,
+        "black": formatting.BLACK_VERSION,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+        # what lets a later generate or check skip black for a file (see _formatted_before)
+        "formatter": formatting.formatter_key(),
+        "renders": {name: _render_digest(text) for name, text in sorted(python.items())},
     }
     files[MANIFEST] = _json(manifest)
     return dict(sorted(files.items()))

@@ -49,6 +49,12 @@ RULES = (
 FORMATS = {"date": "yyyy-MM-dd", "time": "HH:mm:ss", "datetime": "yyyy-MM-dd HH:mm:ss"}
 
 
+def version_key(version: str) -> tuple[int, int, int]:
+    """A spec version ("1.10.0", MAJOR.MINOR.PATCH as the meta-schema allows) as numbers."""
+    major, minor, patch = (int(part) for part in version.split("."))
+    return major, minor, patch
+
+
 @dataclass(frozen=True)
 class Pos:
     """Where something was written: `file:line:col`, 1-based."""
@@ -292,6 +298,25 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ReleaseChange:
+    """One line of a changelog entry: what changed, why, and the document passage."""
+
+    change: str
+    why: str
+    source: str
+    kind: str | None = None  # breaking | compatible | documentation, as `callgen diff` says
+
+
+@dataclass(frozen=True)
+class Release:
+    """The changelog entry of one version of a spec."""
+
+    version: str
+    pos: Pos
+    changes: tuple[ReleaseChange, ...]
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     title: str
@@ -309,6 +334,10 @@ class Service:
     callbacks: tuple[Callback, ...] = ()
     limits: tuple[Limit, ...] = ()
     notes: tuple[Note, ...] = ()
+    version: str | None = None  # semver; None only for specs written before versioning
+    changelog: tuple[Release, ...] = ()  # newest first
+    # the spec file's bytes, shipped with the generated package as the snapshot it came from
+    text: bytes = field(default=b"", compare=False, repr=False)
 
     def operation(self, op_id: str) -> Operation | None:
         return next((o for o in self.operations if o.id == op_id), None)

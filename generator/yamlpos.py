@@ -6,6 +6,10 @@ need both right, so we compose the node tree ourselves and convert it to plain J
 Specs are plain YAML: no aliases, merge keys or tags beyond the JSON ones, and no YAML 1.1
 surprises (`yes` as a boolean, `0200000` as an octal number, `2024-01-01` as a date) — each is
 reported with the fix, so a spec means what it looks like it means.
+
+Where PyYAML has libyaml, its C parser produces the events (7x faster on large specs) and the
+node tree is still composed here, so aliases are reported the same way. Anything the C parser
+objects to is parsed again by the pure-Python parser, whose error messages the reports use.
 """
 
 from __future__ import annotations
@@ -16,15 +20,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 
 from .errors import SpecError, SpecErrors, quoted
 from .ir import Pos
 
 Path = tuple[str | int, ...]
 
-MAX_DEPTH = 64  # nesting levels of collections; deeper input is surely not a spec
+# Input no spec comes near is refused before any work is spent on it (docs/spec-language.md).
+MAX_DEPTH = 64  # nesting levels of collections
+MAX_BYTES = 5 * 1024 * 1024  # size of one spec file; the largest shipped spec is 38 KB
+MAX_KEYS = 5000  # keys of one mapping (operations, types, properties, …)
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
 _COLLECTION_TAGS: dict[type[yaml.Node], str] = {
     yaml.SequenceNode: _TAG + "seq",
@@ -79,9 +88,54 @@ class _Loader(yaml.SafeLoader):
             event = self.get_event()  # type: ignore[no-untyped-call]
             self.aliases.append(event)
             return yaml.ScalarNode(_TAG + "null", "", event.start_mark, event.end_mark)
-        node = super().compose_node(parent, index)
+        node = Composer.compose_node(self, parent, index)
         assert node is not None
         return node
+
+
+# libyaml accepts what PyYAML refuses here: tabs in more places, `|#` (a comment with no space
+# after a block scalar header), a few characters the YAML spec excludes. A text with any of
+# these is read by the pure-Python parser alone.
+_LIBYAML_DIFFERS = re.compile(r"\t|[|>][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+
+
+class _Unlike(Exception):
+    """The C parser would place something differently from the pure-Python one."""
+
+
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)  # None without libyaml
+
+if _CParser is not None:
+
+    class _CLoader(_CParser, _Loader):  # type: ignore[misc]
+        """_Loader on libyaml's events: the C parser scans, the composer above builds nodes."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            self.aliases = []
+            self.text = stream
+
+        # the C parser has a composer of its own, which follows aliases: use ours
+        check_node = Composer.check_node
+        get_node = Composer.get_node
+        compose_document = Composer.compose_document
+
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+            # tags (rare in specs, and refused) are resolved differently by the two parsers
+            if getattr(self.peek_event(), "tag", None) is not None:
+                raise _Unlike
+            return _Loader.compose_node(self, parent, index)
+
+        def compose_scalar_node(self, anchor: dict[Any, yaml.Node]) -> yaml.ScalarNode:
+            node: yaml.ScalarNode = Composer.compose_scalar_node(self, anchor)
+            if node.style == "":  # libyaml's plain style; PyYAML's (and ours) is None
+                node.style = None
+                # an empty value (`a:`, `{a: }`): libyaml may mark it at the next token,
+                # PyYAML after the colon; let the pure-Python parser place it
+                if node.value == "" and node.start_mark.index == node.end_mark.index:
+                    raise _Unlike
+            return node
 
 
 _constructor = yaml.SafeLoader("")  # only its scalar constructors are used
@@ -114,7 +168,8 @@ def _scalar(file: str, node: yaml.ScalarNode, errors: list[SpecError], *, key: b
             f"YAML tag {node.tag!r} is not supported: specs are plain YAML (JSON values only)"
         )
     try:
-        value = _constructor.construct_object(node, deep=True)
+        # a string is its text (what the constructor returns, for most scalars of a spec)
+        value = text if node.tag == _STR else _constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         reason = getattr(exc, "problem", None) or str(exc).split(";")[0]
         return bad(f"cannot read {shown} as {node.tag.removeprefix(_TAG)}: {reason}")
@@ -189,6 +244,15 @@ def _convert(
         ]
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
+        if len(node.value) > MAX_KEYS:
+            errors.append(
+                SpecError(
+                    _pos(file, node.value[MAX_KEYS][0]),
+                    f"more than {MAX_KEYS} keys in one mapping (this is key {MAX_KEYS + 1}); "
+                    "no spec needs that many: is this file generated by mistake?",
+                )
+            )
+            return None
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
                 errors.append(
@@ -262,9 +326,45 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> SpecError:
     )
 
 
+def _compose(text: str) -> tuple[list[yaml.Node], list[yaml.AliasEvent]]:
+    """The documents of `text` as node trees, and the aliases met (as null placeholders)."""
+    loaders: list[type[_Loader]] = [_Loader]
+    if _CParser is not None and not _LIBYAML_DIFFERS.search(text):
+        loaders.insert(0, _CLoader)
+    for i, kind in enumerate(loaders):
+        nodes: list[yaml.Node] = []
+        loader = kind(text)  # the pure-Python reader checks the characters at once
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    nodes.append(node)
+            return nodes, loader.aliases
+        except (yaml.YAMLError, RecursionError, _Unlike):
+            if i == len(loaders) - 1:
+                raise
+            # the pure-Python parser's messages and positions are the ones we report
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable")
+
+
+def _too_large(file: str, raw: bytes) -> SpecError:
+    """Where the file crosses MAX_BYTES (the line it is on), with the limit."""
+    head = raw[:MAX_BYTES]
+    line = head.count(b"\n") + 1
+    return SpecError(
+        Pos(file, line, 1),
+        f"the spec is larger than {MAX_BYTES // (1024 * 1024)} MiB ({MAX_BYTES} bytes) from "
+        "this line on: split the service, or take out what is not a documented fact",
+    )
+
+
 def load_yaml(file: str, raw: bytes) -> Document:
     """Parse one YAML document. Raises SpecErrors with every problem found."""
     start = Pos(file, 1, 1)
+    if len(raw) > MAX_BYTES:
+        raise SpecErrors([_too_large(file, raw)])
     if b"\x00" in raw:
         raise SpecErrors([SpecError(start, "not a text file (it contains NUL bytes)")])
     try:
@@ -281,18 +381,8 @@ def load_yaml(file: str, raw: bytes) -> Document:
             ]
         ) from None
     text = text.removeprefix("\ufeff")
-    nodes: list[yaml.Node] = []
-    aliases: list[yaml.AliasEvent] = []
     try:
-        loader = _Loader(text)  # checks the characters at once
-        try:
-            while loader.check_node():
-                node = loader.get_node()
-                if node is not None:
-                    nodes.append(node)
-        finally:
-            aliases = loader.aliases
-            loader.dispose()
+        nodes, aliases = _compose(text)
     except yaml.YAMLError as exc:
         raise SpecErrors([_syntax_error(file, text, exc)]) from None
     except RecursionError:

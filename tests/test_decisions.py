@@ -259,7 +259,10 @@ def test_huawei_delete_guard_note() -> None:
     assert op.guard.confirm == "confirm_delete_all"
     assert op.guard.note == "empty_delete_criteria"
     assert set(op.guard.unless_any_of) == {
-        ("sessionId",), ("called",), ("customField",), ("recycleTime", "recycleType")
+        ("sessionId",),
+        ("called",),
+        ("customField",),
+        ("recycleTime", "recycleType"),
     }
     lone = note(s, "lone_recycle_time")
     assert lone.source == "004 表3 #4" and "delete_call_data" in lone.about
@@ -301,8 +304,11 @@ def test_huawei_delete_without_criteria_sends_nothing(
 
     recorder = Recorder(DELETED)
     client = huawei_isales.Client(
-        "https://192.0.2.1:8443", access_key="ak", secret_key="sk",
-        transport=recorder.transport(), validate_requests=validate_requests,
+        "https://192.0.2.1:8443",
+        access_key="ak",
+        secret_key="sk",
+        transport=recorder.transport(),
+        validate_requests=validate_requests,
     )
     with client, pytest.raises(huawei_isales.ConfirmationRequired) as info:
         client.delete_call_data(vdn_id=1, campaign_id=2, **criteria)
@@ -324,8 +330,11 @@ def test_huawei_delete_lone_recycle_type_is_refused_even_without_validation() ->
         ("/recycleType", "dependent_required")
     ]
     unchecked = huawei_isales.Client(
-        "https://192.0.2.1:8443", access_key="ak", secret_key="sk",
-        transport=recorder.transport(), validate_requests=False,
+        "https://192.0.2.1:8443",
+        access_key="ak",
+        secret_key="sk",
+        transport=recorder.transport(),
+        validate_requests=False,
     )
     with unchecked:
         for criteria in ({"recycle_type": "1"}, {"recycle_time": "2024-01-02", "recycle_type": ""}):
@@ -433,8 +442,17 @@ def test_quanshi_error_carries_the_top_level_request_id() -> None:
 
 # -- 002: which refusals blame single numbers ---------------------------------------------------
 
-ITEM_CODES = {"0200018", "0200024", "0200030", "02000001", "02000002", "02000003", "02000004",
-              "02000005", "02000006"}
+ITEM_CODES = {
+    "0200018",
+    "0200024",
+    "0200030",
+    "02000001",
+    "02000002",
+    "02000003",
+    "02000004",
+    "02000005",
+    "02000006",
+}
 
 
 def test_huawei_item_codes_note_scopes_and_generated_errors() -> None:

@@ -62,6 +62,35 @@ def test_mypy_strict(copy: Path, tmp_path: Path) -> None:
     assert proc.stdout.startswith("Success: no issues found")
 
 
+@pytest.mark.slow
+def test_mypy_strict_without_the_redis_extra(copy: Path, tmp_path: Path) -> None:
+    """The Redis pacer imports `redis` at run time only: mypy passes in an environment that has
+    httpx and cryptography (the rsa extra) but not redis (checked: it cannot import it)."""
+    python = _venv(tmp_path / "no-redis")
+    proc = run(
+        [str(python), "-m", "pip", "install", "--quiet", "httpx>=0.27,<1", "cryptography>=42"],
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert run([str(python), "-c", "import redis"], cwd=tmp_path).returncode == 1
+    proc = run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--python-executable",
+            str(python),
+            "--cache-dir",
+            str(tmp_path / "mc"),
+            "outbound",
+        ],
+        cwd=copy,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("Success: no issues found")
+
+
 def test_ruff_with_the_packages_own_config(copy: Path) -> None:
     proc = run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=copy)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -161,7 +190,11 @@ def test_outbound_installs_alone_with_httpx_only(venvs: dict[str, Path]) -> None
     requires = [Requirement(r) for r in info["requires"]]
     assert [r.name for r in requires if r.marker is None] == ["httpx"]
     optional = {r.name: str(r.marker) for r in requires if r.marker is not None}
-    assert optional == {"cryptography": 'extra == "rsa"', "rich": 'extra == "cli"'}
+    assert optional == {
+        "cryptography": 'extra == "rsa"',
+        "redis": 'extra == "redis"',
+        "rich": 'extra == "cli"',
+    }
 
     assert "outbound/py.typed" in info["files"]
     assert any(f.endswith(".request.json") and "/schemas/" in f for f in info["files"])

@@ -23,7 +23,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import cli, generate
+from generator import cli, formatting, generate
 from generator.spec import load_specs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -311,10 +311,10 @@ def test_formatter_failure_keeps_previous_output(
 ) -> None:
     out, before = previous
 
-    def broken(source: str) -> bytes:
-        raise black.InvalidInput("Cannot parse: 1:4: boom")
+    def broken(sources: dict[str, str], jobs: int | None = None) -> dict[str, str]:
+        raise formatting.InvalidPython(next(iter(sources), "x.py"), "Cannot parse: 1:4: boom")
 
-    monkeypatch.setattr(generate, "_black", broken)  # the cached formatter, replaced whole
+    monkeypatch.setattr(formatting, "format_files", broken)  # with its cache, replaced whole
     code, _, err = run_cli(capsys, "generate", "--specs", str(SPECS), "--out", str(out))
     monkeypatch.undo()
     assert code == 2

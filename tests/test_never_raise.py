@@ -159,7 +159,9 @@ def test_validators_never_raise_on_any_python_value(data: st.DataObject) -> None
     for violation in found:
         assert isinstance(str(violation), str)  # every message is printable
     if type(value) is not dict:
-        assert [(v.path, v.rule) for v in found][:1] == [("path:" if kind == "path" else "", "type")]
+        assert [(v.path, v.rule) for v in found][:1] == [
+            ("path:" if kind == "path" else "", "type")
+        ]
 
 
 @pytest.mark.parametrize(("service_name", "name", "kind"), VALIDATORS)
@@ -178,9 +180,7 @@ def test_odd_bodies_become_violations(service_name: str, name: str, kind: str) -
 
 
 @pytest.mark.parametrize(("service_name", "name", "kind"), VALIDATORS)
-def test_every_field_refuses_what_json_cannot_hold(
-    service_name: str, name: str, kind: str
-) -> None:
+def test_every_field_refuses_what_json_cannot_hold(service_name: str, name: str, kind: str) -> None:
     """A set, bytes, a Decimal, a datetime, an object, NaN, nesting 2,000 deep: at every field
     of the body, each is a violation at that field (or a field below it), never an exception."""
     service = services()[service_name]
@@ -194,8 +194,17 @@ def test_every_field_refuses_what_json_cannot_hold(
         assert schema is not None and schema.object is not None
         props = list(schema.object.properties)
     root = "path:" if kind == "path" else ""
-    odd = [{1, 2}, b"x", decimal.Decimal("1.5"), datetime.date(2024, 1, 2), Foreign(),
-           Unprintable(), complex(1, 2), nested_list(2000), (1, 2)]
+    odd = [
+        {1, 2},
+        b"x",
+        decimal.Decimal("1.5"),
+        datetime.date(2024, 1, 2),
+        Foreign(),
+        Unprintable(),
+        complex(1, 2),
+        nested_list(2000),
+        (1, 2),
+    ]
     for prop in props:
         if "any" in prop.schema.types:
             continue
@@ -221,8 +230,15 @@ def test_huge_integers_are_described_not_printed() -> None:
 def test_duplicate_detection_survives_values_json_cannot_encode() -> None:
     hw = module("huawei_isales")
     deep = nested_list(2000)
-    body = {"callDataList": [{"called": deep}, {"called": deep}, {"called": {1: "x", "a": 2}},
-                             {"called": "1"}, {"called": "1"}]}
+    body = {
+        "callDataList": [
+            {"called": deep},
+            {"called": deep},
+            {"called": {1: "x", "a": 2}},
+            {"called": "1"},
+            {"called": "1"},
+        ]
+    }
     found = {(v.path, v.rule) for v in hw.validate_request("add_call_data", body)}
     assert ("/callDataList/0/called", "type") in found
     assert ("/callDataList/2/called", "type") in found
@@ -266,10 +282,14 @@ def test_path_integers_still_accept_ints() -> None:
 # ---------------------------------------------------------------------------------------------
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=6) | st.sampled_from(["", "0", "-3", "59", "1.5", "1e3", "007"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                 max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6)
+    | st.sampled_from(["", "0", "-3", "59", "1.5", "1e3", "007"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=10,
 )
 
@@ -285,8 +305,14 @@ def near_json(s: Schema, depth: int = 0) -> st.SearchStrategy[Any]:
     return st.one_of(shaped, JSON_VALUES)
 
 
-PY_KINDS = {"string": str, "integer_string": int, "integer": int, "number": (int, float),
-            "boolean": bool, "array": list}
+PY_KINDS = {
+    "string": str,
+    "integer_string": int,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+}
 
 
 def conforms(value: Any, s: Schema, item: bool = False) -> bool:

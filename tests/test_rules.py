@@ -840,7 +840,11 @@ CASES: list[Case] = [
         )
         for v in ["+86", "0086", "(86)", "", "８６", "86\n", "1234", "8610"]
     ],
-    ok("000 countryCode 999 (three digits, the E.164 maximum)", Q_CALL, {CL + "/countryCode": "999"}),
+    ok(
+        "000 countryCode 999 (three digits, the E.164 maximum)",
+        Q_CALL,
+        {CL + "/countryCode": "999"},
+    ),
     ok(
         "000 phone digits only (说明 phone: 58512042)",
         Q_CALL,
@@ -853,7 +857,14 @@ CASES: list[Case] = [
             {CL + "/mobile": DROP, CL + "/phone": v, CL + "/areaCode": "10"},
             (CL + "/phone", "pattern", None),
         )
-        for v in ["+8658512042", "010-58512042", "58512042-123", "5851 2042", "５８５１", "58512042\n"]
+        for v in [
+            "+8658512042",
+            "010-58512042",
+            "58512042-123",
+            "5851 2042",
+            "５８５１",
+            "58512042\n",
+        ]
     ],
     ok("000 areaCode 10", Q_CALL, {CL + "/areaCode": "10"}),
     ok("000 areaCode 29", Q_CALL, {CL + "/areaCode": "29"}),

@@ -163,6 +163,11 @@ notes:
     about: [delete_numbers]
     text: All criteria are optional.
     decision: Guarded.
+version: 1.0.0
+changelog:
+  - version: 1.0.0
+    changes:
+      - {change: First version., why: Transcribed., source: "002"}
 """
 
 FILE = "specs/demo.yaml"

@@ -95,8 +95,15 @@ def allowed(value: Any, s: Schema) -> bool:
 def python_kinds(s: Schema) -> list[str]:
     kinds = []
     for t in s.non_null_types:
-        kind = {"string": "str", "integer_string": "int", "integer": "int", "number": "float",
-                "boolean": "bool", "object": "object", "array": "list"}[t]
+        kind = {
+            "string": "str",
+            "integer_string": "int",
+            "integer": "int",
+            "number": "float",
+            "boolean": "bool",
+            "object": "object",
+            "array": "list",
+        }[t]
         if kind not in kinds:
             kinds.append(kind)
     return kinds
@@ -115,8 +122,11 @@ def expected_read(value: Any, s: Schema) -> Any:
             return value
         if kind == "int" and type(value) is int:
             return value
-        if kind == "int" and type(value) is str and "integer_string" in s.types and DIGITS.fullmatch(
-            value
+        if (
+            kind == "int"
+            and type(value) is str
+            and "integer_string" in s.types
+            and DIGITS.fullmatch(value)
         ):
             return int(value)
         if kind == "float" and type(value) in (int, float):
@@ -151,16 +161,23 @@ def sample(s: Schema) -> Any:
     if t == "array":
         assert s.items is not None
         return [sample(s.items)]
-    return {"string": "x", "integer_string": "7", "integer": 7, "number": 1.5, "boolean": True,
-            "any": "x", "null": None}[t]
+    return {
+        "string": "x",
+        "integer_string": "7",
+        "integer": 7,
+        "number": 1.5,
+        "boolean": True,
+        "any": "x",
+        "null": None,
+    }[t]
 
 
 def complete(value: Any, s: Schema) -> Any:
     """The value with every documented field present (and one item in every empty array)."""
     if type(value) is dict and s.object is not None:
         for p in s.object.properties:
-            value[p.name] = complete(value[p.name], p.schema) if p.name in value else sample(
-                p.schema
+            value[p.name] = (
+                complete(value[p.name], p.schema) if p.name in value else sample(p.schema)
             )
     elif type(value) is list and s.items is not None:
         if not value:
@@ -298,12 +315,18 @@ def test_every_field_of_every_body_is_covered() -> None:
     for service in services().values():
         for op in service.operations:
             expected = set(schema_pointers(op.response))
-            seen = {re.sub(r"/[0-9]+(?=/|$)", "/*", c.pointer) for c in CASES
-                    if c.service == service.name and c.target == op.id}
+            seen = {
+                re.sub(r"/[0-9]+(?=/|$)", "/*", c.pointer)
+                for c in CASES
+                if c.service == service.name and c.target == op.id
+            }
             assert expected - {service.envelope.code} == seen, (service.name, op.id)
         for cb in service.callbacks:
-            seen = {re.sub(r"/[0-9]+(?=/|$)", "/*", c.pointer) for c in CASES
-                    if c.service == service.name and c.target == "callback:" + cb.name}
+            seen = {
+                re.sub(r"/[0-9]+(?=/|$)", "/*", c.pointer)
+                for c in CASES
+                if c.service == service.name and c.target == "callback:" + cb.name
+            }
             assert set(schema_pointers(cb.body)) == seen
     assert len(CASES) > 500
 
@@ -336,8 +359,9 @@ def call_arguments(service: Service, op: Operation) -> dict[str, Any]:
     for token in pointers.split(op.arguments_at):
         assert op.request.object is not None
         model = getattr(model, op.request.object.prop(token).py_name)  # type: ignore[union-attr]
-    kwargs = {p.py_name: getattr(model, p.py_name) for p in op.arguments.properties
-              if p.name != "token"}
+    kwargs = {
+        p.py_name: getattr(model, p.py_name) for p in op.arguments.properties if p.name != "token"
+    }
     kwargs.update({p.py_name: 1 for p in op.path_params})
     if op.guard:
         kwargs[op.guard.confirm] = True
@@ -348,15 +372,14 @@ def client(service: Service, answer: Any, **options: Any) -> Any:
     def reply(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=answer)
 
-    c = module(service).Client(
+    return module(service).Client(
         "http://vendor.test",
         **credentials(service),
         transport=httpx.MockTransport(reply),
         validate_requests=False,
+        pacer="off",  # pacing is deliberate waiting, not under test
         **options,
     )
-    c._core._sleep = lambda seconds: None  # pacing is deliberate waiting, not under test
-    return c
 
 
 def read(service: Service, target: str, body: Any, strict: bool) -> Any:
@@ -514,9 +537,11 @@ def test_error_answers_raise_api_error_whatever_their_shape(service_name: str, o
         if f.pointer != service.envelope.code and not f.in_array:
             shapes.extend(replace(body, f.pointer, r) for r in replacements(f.value))
     for shape in shapes:
-        sent = replace(shape, service.envelope.code, code) if shape else {
-            service.envelope.code.strip("/"): code
-        }
+        sent = (
+            replace(shape, service.envelope.code, code)
+            if shape
+            else {service.envelope.code.strip("/"): code}
+        )
         for strict in (False, True):
             with (
                 client(service, sent, strict_responses=strict) as c,

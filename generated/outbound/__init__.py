@@ -5,8 +5,34 @@ One subpackage per vendor service; each exports Client, AsyncClient, its models,
 ApiError, ValidationError, validate_request/validate_response/validate_callback and schema."""
 
 from ._runtime.errors import Violation
+from ._runtime.pacing import (
+    FilePacer,
+    MemoryPacer,
+    Pacer,
+    PacerUnavailable,
+    RedisPacer,
+    pacer_from_url,
+)
 
-__version__ = "0.1.0"
+__version__ = "4.0.0"
 SERVICES = ["dezhu_speech", "huawei_isales", "quanshi_event", "yantong_groupcall"]
+# each service's own version; __version__ is their sum, part by part (see CHANGELOG.md)
+SERVICE_VERSIONS = {
+    "dezhu_speech": "1.0.0",
+    "huawei_isales": "1.0.0",
+    "quanshi_event": "1.0.0",
+    "yantong_groupcall": "1.0.0",
+}
 
-__all__ = ["SERVICES", "Violation", "__version__"]
+__all__ = [
+    "SERVICES",
+    "SERVICE_VERSIONS",
+    "FilePacer",
+    "MemoryPacer",
+    "Pacer",
+    "PacerUnavailable",
+    "RedisPacer",
+    "Violation",
+    "__version__",
+    "pacer_from_url",
+]

@@ -47,10 +47,9 @@ import os
 import random
 import re
 import ssl
-import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -61,6 +60,7 @@ import httpcore
 import httpx
 
 from .errors import ApiError, ResponseError, TransportError, Violation
+from .pacing import PaceKey, Pacer, resolve_pacer, token_account
 from .pointer import MISSING, resolve, with_value
 from .pointer import split as split_pointer
 from .signing import AUTH_V2_VARIANTS, AuthV2Signature
@@ -99,7 +99,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 bytes; this only stops a broken or hostile server from filling the memory."""
 
 _URL_CACHE_SIZE = 1024
-_NOT_PACED = contextlib.nullcontext()  # shared: an operation without min_interval skips the lock
+_NOT_PACED = contextlib.nullcontext()  # shared: an operation without min_interval skips the pacer
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,8 @@ class Operation:
     `min_interval` (seconds): the core waits so that a request of this operation starts at
     least that long after the previous one *ended* (its response or failure), and sends one at
     a time. Measuring from the end, not the start, keeps the arrivals at the server apart even
-    when a connection set-up delayed the previous request.
+    when a connection set-up delayed the previous request. The core's pacer keeps the rule, per
+    service, operation and account (see `outbound._runtime.pacing`).
     """
 
     id: str
@@ -187,7 +188,14 @@ def encode_json(body: Any) -> bytes:
 
 
 class Auth:
-    """Where credentials go. `prepare_body` runs once per call, `sign` on every attempt."""
+    """Where credentials go. `prepare_body` runs once per call, `sign` on every attempt.
+
+    `account` names the vendor account the credentials belong to, for pacing: never a secret.
+    """
+
+    @property
+    def account(self) -> str:
+        return ""
 
     def prepare_body(self, body: dict[str, Any]) -> dict[str, Any]:
         """The body to encode (a copy when credentials are added; the input is not changed)."""
@@ -247,6 +255,11 @@ class BodyTokenAuth(Auth):
             return {self._top_level: self._token, **rest}
         return with_value(body, self.pointer, self._token)
 
+    @property
+    def account(self) -> str:
+        """A digest of the token (`token-` and 16 hex digits), never the token."""
+        return token_account(self._token)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(token=<redacted>, pointer={self.pointer!r})"
 
@@ -272,6 +285,11 @@ class HuaweiAuthV2Auth(Auth):
     def __init__(self, signer: AuthV2SignerLike, *, header: str = "Authorization") -> None:
         self.signer = signer
         self.header = header
+
+    @property
+    def account(self) -> str:
+        """The access key (AK) when the signer tells it."""
+        return str(getattr(self.signer, "access_key", ""))
 
     def headers(
         self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
@@ -310,6 +328,11 @@ class RsaHeadersAuth(Auth):
 
     def __init__(self, signer: RsaSignerLike) -> None:
         self.signer = signer
+
+    @property
+    def account(self) -> str:
+        """The appId when the signer tells it."""
+        return str(getattr(self.signer, "app_id", ""))
 
     def headers(
         self, method: str, url: httpx.URL, headers: Mapping[str, str], content: bytes
@@ -586,6 +609,8 @@ class _CoreBase:
         jitter: Callable[[], float] = random.random,
         deadline: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: Pacer | str | None = None,
+        service: str = "",
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -602,11 +627,21 @@ class _CoreBase:
         self.backoff = backoff
         self._clock = clock
         self._jitter = jitter
-        self._last_done: dict[str, float] = {}
+        # the default pacer reads the core's clock at each call (tests replace `_clock`)
+        self.pacer, self._owns_pacer = resolve_pacer(pacer, lambda: self._clock())
+        self.service = service
+        self._pace_keys: dict[str, PaceKey] = {}
         self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.base_url!r}, auth={self.auth!r})"
+
+    def pace_key(self, op: Operation) -> PaceKey:
+        """What the operation's pacing covers: this service, the operation, the account."""
+        key = self._pace_keys.get(op.id)
+        if key is None:
+            key = self._pace_keys[op.id] = PaceKey(self.service, op.id, self.auth.account)
+        return key
 
     # -- request ------------------------------------------------------------------------------
 
@@ -906,7 +941,7 @@ def _raw_text(response: httpx.Response) -> str:
 
 
 class SyncCore(_CoreBase):
-    """Blocking transport core; thread-safe (pacing is guarded by a lock per operation)."""
+    """Blocking transport core; thread-safe (the pacer sends one request of a key at a time)."""
 
     def __init__(
         self,
@@ -926,6 +961,8 @@ class SyncCore(_CoreBase):
         jitter: Callable[[], float] = random.random,
         deadline: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: Pacer | str | None = None,
+        service: str = "",
     ) -> None:
         super().__init__(
             base_url,
@@ -939,10 +976,10 @@ class SyncCore(_CoreBase):
             jitter=jitter,
             deadline=deadline_for(timeout, deadline),
             max_response_bytes=max_response_bytes,
+            pacer=pacer,
+            service=service,
         )
         self._sleep = sleep
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
         ssl_verify = _ssl_verify(verify)
         self._client = httpx.Client(
             timeout=timeout,
@@ -1007,27 +1044,18 @@ class SyncCore(_CoreBase):
             _EXCHANGE.reset(token)
         return self._complete(response, chunks)
 
-    @contextmanager
-    def _paced(self, op: Operation) -> Iterator[None]:
-        """Hold the operation's lock from the wait until its response ends (see `min_interval`)."""
+    def _paced(self, op: Operation) -> contextlib.AbstractContextManager[None]:
+        """The pacer's slot from the wait until the response ended (see `min_interval`)."""
         if not op.min_interval:
-            yield
-            return
-        with self._locks_guard:
-            lock = self._locks.setdefault(op.id, threading.Lock())
-        with lock:
-            last = self._last_done.get(op.id)
-            if last is not None:
-                wait = last + op.min_interval - self._clock()
-                if wait > 0:
-                    self._sleep(wait)
-            try:
-                yield
-            finally:
-                self._last_done[op.id] = self._clock()
+            return _NOT_PACED
+        return self.pacer.slot(
+            self.pace_key(op), op.min_interval, sleep=self._sleep, hold=self.deadline
+        )
 
     def close(self) -> None:
         self._client.close()
+        if self._owns_pacer:
+            self.pacer.close()
 
     def __enter__(self) -> Self:
         return self
@@ -1042,7 +1070,7 @@ class SyncCore(_CoreBase):
 
 
 class AsyncCore(_CoreBase):
-    """The asyncio twin of `SyncCore` (pacing is guarded by an `asyncio.Lock` per operation)."""
+    """The asyncio twin of `SyncCore` (its pacer's `aslot` waits without blocking the loop)."""
 
     def __init__(
         self,
@@ -1062,6 +1090,8 @@ class AsyncCore(_CoreBase):
         jitter: Callable[[], float] = random.random,
         deadline: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: Pacer | str | None = None,
+        service: str = "",
     ) -> None:
         super().__init__(
             base_url,
@@ -1075,9 +1105,10 @@ class AsyncCore(_CoreBase):
             jitter=jitter,
             deadline=deadline_for(timeout, deadline),
             max_response_bytes=max_response_bytes,
+            pacer=pacer,
+            service=service,
         )
         self._sleep = sleep
-        self._locks: dict[str, asyncio.Lock] = {}
         self._client = httpx.AsyncClient(
             timeout=timeout, verify=_ssl_verify(verify), transport=transport
         )
@@ -1145,25 +1176,17 @@ class AsyncCore(_CoreBase):
             ) from None
         return self._complete(response, chunks)
 
-    @asynccontextmanager
-    async def _paced(self, op: Operation) -> AsyncIterator[None]:
+    def _paced(self, op: Operation) -> contextlib.AbstractAsyncContextManager[None]:
         if not op.min_interval:
-            yield
-            return
-        lock = self._locks.setdefault(op.id, asyncio.Lock())
-        async with lock:
-            last = self._last_done.get(op.id)
-            if last is not None:
-                wait = last + op.min_interval - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
-            try:
-                yield
-            finally:
-                self._last_done[op.id] = self._clock()
+            return _NOT_PACED
+        return self.pacer.aslot(
+            self.pace_key(op), op.min_interval, sleep=self._sleep, hold=self.deadline
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._owns_pacer:
+            await self.pacer.aclose()
 
     async def __aenter__(self) -> Self:
         return self

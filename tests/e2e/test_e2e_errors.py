@@ -260,7 +260,10 @@ def test_schema_breaking_response_is_reported_with_raw_when_strict(
 
 
 def test_schema_breaking_success_is_returned_with_its_deviation(
-    service: Service, mode: str, vendor: MockVendor, rsa_keys: RsaKeys,
+    service: Service,
+    mode: str,
+    vendor: MockVendor,
+    rsa_keys: RsaKeys,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """By default the answer is read tolerantly: a digit string for an integer ("46", "123")
@@ -414,8 +417,15 @@ def test_constructor_signature(service: Service, class_name: str) -> None:
     parameters = inspect.signature(getattr(service.module, class_name)).parameters
     assert next(iter(parameters)) == "base_url"
     assert parameters["base_url"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-    names = [*CREDENTIALS[service.name], "timeout", "verify", "validate_requests",
-             "strict_responses", "validate", "transport"]
+    names = [
+        *CREDENTIALS[service.name],
+        "timeout",
+        "verify",
+        "validate_requests",
+        "strict_responses",
+        "validate",
+        "transport",
+    ]
     for name in names:
         assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
     assert parameters["verify"].default is True

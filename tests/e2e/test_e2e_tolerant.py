@@ -27,8 +27,9 @@ def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def call(module: Any, mode: str, vendor: MockVendor, operation: Callable[[Any], Any],
-         **options: Any) -> Any:
+def call(
+    module: Any, mode: str, vendor: MockVendor, operation: Callable[[Any], Any], **options: Any
+) -> Any:
     if mode == "sync":
         with module.Client(vendor.base_url, token=TOKEN, **options) as client:
             return operation(client)
@@ -73,7 +74,11 @@ def test_quanshi_nulls_are_read(mode: str, vendor: MockVendor) -> None:
     assert result.msg is None and result.request_id is None and result.code == 200
     assert result.data is not None and result.data.success_data is not None
     (added,) = result.data.success_data
-    assert (added.id, added.mobile, added.phone) == ("62286da5388f66000643106c", "18100000030", None)
+    assert (added.id, added.mobile, added.phone) == (
+        "62286da5388f66000643106c",
+        "18100000030",
+        None,
+    )
     assert result.data.request_id is None  # documented null (000 输出示例 1): no deviation
     assert len(vendor.requests) == 1
 
@@ -83,7 +88,9 @@ def test_quanshi_nulls_raise_when_strict(mode: str, vendor: MockVendor) -> None:
     with pytest.raises(qs.ResponseError) as info:
         call(qs, mode, vendor, create_event_call, strict_responses=True)
     assert sorted(v.path for v in info.value.violations) == [
-        "/data/success_data/0/phone", "/msg", "/requestId"
+        "/data/success_data/0/phone",
+        "/msg",
+        "/requestId",
     ]
 
 
@@ -94,16 +101,22 @@ INFO_OBJECT_OPERATIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("get_task", lambda c: c.get_task(id=59)),
     ("add_batch", lambda c: c.add_batch(id=59, name="b")),
     ("list_bound_batch_ids", lambda c: c.list_bound_batch_ids(id=59)),
-    ("upload_data", lambda c: c.upload_data(id=59, batch_id=659,
-                                            data_list=[yt.UploadRecord(phone="18851498762")])),
+    (
+        "upload_data",
+        lambda c: c.upload_data(
+            id=59, batch_id=659, data_list=[yt.UploadRecord(phone="18851498762")]
+        ),
+    ),
     ("list_call_records", lambda c: c.list_call_records(id=59)),
 ]
 
 
-@pytest.mark.parametrize(("op", "invoke"), INFO_OBJECT_OPERATIONS, ids=[o for o, _ in
-                                                                         INFO_OBJECT_OPERATIONS])
-@pytest.mark.parametrize("info", ["", [], None, "此处为空信息"], ids=["empty", "php_array", "null",
-                                                                "text"])
+@pytest.mark.parametrize(
+    ("op", "invoke"), INFO_OBJECT_OPERATIONS, ids=[o for o, _ in INFO_OBJECT_OPERATIONS]
+)
+@pytest.mark.parametrize(
+    "info", ["", [], None, "此处为空信息"], ids=["empty", "php_array", "null", "text"]
+)
 def test_yantong_info_as_documented_string_or_odd_value(
     op: str, invoke: Callable[[Any], Any], info: Any, mode: str, vendor: MockVendor
 ) -> None:
@@ -119,10 +132,12 @@ def test_yantong_info_as_documented_string_or_odd_value(
 
 
 @pytest.mark.parametrize("op", ["start_task", "stop_task"])
-@pytest.mark.parametrize("info", [{}, [], None, {"task": 59}], ids=["object", "array", "null",
-                                                                    "filled"])
-def test_yantong_start_stop_info_not_a_string(op: str, info: Any, mode: str,
-                                              vendor: MockVendor) -> None:
+@pytest.mark.parametrize(
+    "info", [{}, [], None, {"task": 59}], ids=["object", "array", "null", "filled"]
+)
+def test_yantong_start_stop_info_not_a_string(
+    op: str, info: Any, mode: str, vendor: MockVendor
+) -> None:
     vendor.reply(Reply({"statusCode": 0, "message": "success", "info": info}))
     result = call(yt, mode, vendor, lambda c: getattr(c, op)(id=59))
     assert result.status_code == 0 and result.message == "success" and result.info is None
@@ -207,8 +222,9 @@ def test_each_deviation_is_logged_once_per_client(
     records = [r for r in caplog.records if "deviates" in r.getMessage()]
     warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
     said = "list_call_records: the response deviates from its documented schema at {} [type];"
-    expected = [said.format(p) + " read tolerantly" for p in ("/info/info/0/path",
-                                                              "/info/info/0/uniqueid")]
+    expected = [
+        said.format(p) + " read tolerantly" for p in ("/info/info/0/path", "/info/info/0/uniqueid")
+    ]
     assert sorted(warnings) == sorted(expected * 2)  # one client, then the other
     debug = [r for r in records if r.levelno == logging.DEBUG]
     assert len(debug) == 3 * 6 - 4

@@ -333,7 +333,9 @@ def test_bad_items_are_answered_with_their_documented_code(sim, client, item, co
 def test_empty_list_is_02000001(sim, client) -> None:
     sim()
     err = api_error(
-        lambda: client(validate_requests=False).add_call_data(vdn_id=1, campaign_id=1, call_data_list=[])
+        lambda: client(validate_requests=False).add_call_data(
+            vdn_id=1, campaign_id=1, call_data_list=[]
+        )
     )
     assert err.code is E.EMPTY_PARAMETER
 

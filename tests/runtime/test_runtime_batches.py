@@ -442,7 +442,7 @@ def test_server_duplicate_named_in_the_message() -> None:
 
 
 def test_a_number_is_matched_as_a_whole_token() -> None:
-    """"800251" in a message does not name 80025; "号码80025已存在" does."""
+    """ "800251" in a message does not name 80025; "号码80025已存在" does."""
     items = ["80025", "800251", "1", "2"]
     vendor = FakeVendor(pending=("800251",), names=False)
 
@@ -594,9 +594,7 @@ def test_every_item_once_no_innocent_rejected_and_resume_completes(
 ) -> None:
     items, pending, blacklist, names, budget, size = load
     vendor = FakeVendor(pending=tuple(sorted(pending)), blacklist=tuple(blacklist), names=names)
-    report = run_batches(
-        items, size=size, send=vendor.send, max_split_calls=budget, **UNIQUE
-    )
+    report = run_batches(items, size=size, send=vendor.send, max_split_calls=budget, **UNIQUE)
     assert_each_item_once(report, len(items))
     first = {n: items.index(n) for n in items}
     for entry in report.rejected:

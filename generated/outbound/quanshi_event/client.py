@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from .._runtime import http as _http
+from .._runtime import pacing as _pacing
 from .._runtime import reading as _reading
 from .._runtime.errors import ResponseError, Violation
 from . import models as _models
@@ -122,8 +123,11 @@ class Client(_Operations):
     (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an
     ssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never
     established and documented throttling codes are retried (max_retries, exponential backoff
-    with jitter); nothing is resent once it may have reached the server. Close the client, or
-    use it as a context manager, to release its connections."""
+    with jitter); nothing is resent once it may have reached the server. pacer keeps documented
+    minimum intervals per service, operation and account: None (this client alone), a Pacer, or
+    a URL: `memory:` (shared in this process), `off`, `file:///dir` (processes of one machine),
+    `redis://host:port/db` (several machines; the redis extra). Close the client, or use it as
+    a context manager, to release its connections."""
 
     _core: _http.SyncCore
 
@@ -142,6 +146,7 @@ class Client(_Operations):
         backoff: float = 0.5,
         deadline: float | None = None,
         max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: _pacing.Pacer | str | None = None,
     ) -> None:
         if validate is not None:
             warnings.warn(
@@ -167,6 +172,8 @@ class Client(_Operations):
             backoff=backoff,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            pacer=pacer,
+            service="quanshi_event",
         )
 
     def __repr__(self) -> str:
@@ -219,8 +226,11 @@ class AsyncClient(_Operations):
     (system CAs), a CA bundle path (a vendor certificate for https://ip:port), an
     ssl.SSLContext or False; transport is an httpx transport (for tests). Only connections never
     established and documented throttling codes are retried (max_retries, exponential backoff
-    with jitter); nothing is resent once it may have reached the server. Close the client, or
-    use it as a context manager, to release its connections."""
+    with jitter); nothing is resent once it may have reached the server. pacer keeps documented
+    minimum intervals per service, operation and account: None (this client alone), a Pacer, or
+    a URL: `memory:` (shared in this process), `off`, `file:///dir` (processes of one machine),
+    `redis://host:port/db` (several machines; the redis extra). Close the client, or use it as
+    a context manager, to release its connections."""
 
     _core: _http.AsyncCore
 
@@ -239,6 +249,7 @@ class AsyncClient(_Operations):
         backoff: float = 0.5,
         deadline: float | None = None,
         max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
+        pacer: _pacing.Pacer | str | None = None,
     ) -> None:
         if validate is not None:
             warnings.warn(
@@ -264,6 +275,8 @@ class AsyncClient(_Operations):
             backoff=backoff,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            pacer=pacer,
+            service="quanshi_event",
         )
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ Operations: list_tasks, get_task, add_batch, list_bound_batch_ids, start_task, s
 
 from .._runtime.batches import BatchProgress, BatchReport
 from .._runtime.errors import ConfirmationRequired, ResponseError, TransportError, Violation
+from .callbacks import CALLBACKS, callback_app
 from .client import (
     AsyncClient,
     Client,
@@ -57,6 +58,7 @@ from .validators import (
 )
 
 __all__ = [
+    "CALLBACKS",
     "AddBatchRequest",
     "AddBatchRequestData",
     "AddBatchResponse",
@@ -102,6 +104,7 @@ __all__ = [
     "UploadRecord",
     "ValidationError",
     "Violation",
+    "callback_app",
     "parse_call_result",
     "schema",
     "validate_callback",

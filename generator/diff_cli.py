@@ -1,0 +1,140 @@
+"""`callgen diff`: classify the changes between two states of the specs, and check versions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import diff, versions
+
+OK, FINDINGS, USAGE = 0, 1, 2
+
+EPILOG = """\
+Every change is classified for callers of the generated package:
+  breaking       something removed or renamed (operation, field, model, callback, error code);
+                 a field newly required; a type changed; a limit tightened (max lowered, min
+                 raised, pattern or enum narrowed, a forbidden character added, a new
+                 condition, a longer minimum interval); route, method, headers, auth or
+                 envelope changed; the success code set changed
+  compatible     a new operation, optional field, error code or enum value; a limit loosened
+  documentation  texts, notes, sources, examples
+
+Each service's version must rise with its changes (semver): a breaking change needs a new
+major version, a compatible one at least a new minor version.
+
+exit status: 0 no breaking change and versions in order (or --changelog); 1 a breaking change
+(unless --allow-breaking) or a version that does not rise far enough; 2 usage or spec error.
+"""
+
+
+class DiffUsage(Exception):
+    """A problem with the command line; the message says what to do."""
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "diff",
+        help="classify spec changes as breaking, compatible or documentation",
+        description="Compare two states of the specs (files or folders, or specs/ at a git\n"
+        "revision against the work tree) as callers of the generated package see them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("old", nargs="?", type=Path, help="old spec file or folder")
+    p.add_argument("new", nargs="?", type=Path, help="new spec file or folder")
+    p.add_argument(
+        "--git",
+        metavar="REV",
+        help="compare the spec folder at git revision REV (e.g. origin/main) with the work tree",
+    )
+    p.add_argument(
+        "--specs",
+        type=Path,
+        default=Path("specs"),
+        help="the spec folder, for --git (default: specs)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github (workflow annotations)",
+    )
+    p.add_argument(
+        "--allow-breaking",
+        action="store_true",
+        help="exit 0 even with breaking changes (versions must still rise far enough)",
+    )
+    p.add_argument(
+        "--changelog",
+        action="store_true",
+        help="print, for each changed spec, the version and changelog entry it needs, to edit "
+        "and paste into the spec",
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Raises SpecErrors (exit 2 in the caller) for invalid specs on either side."""
+    if args.git is not None:
+        if args.old is not None or args.new is not None:
+            raise DiffUsage("give either OLD NEW or --git REV, not both")
+        try:
+            old = diff.load_git_side(args.git, args.specs)
+        except diff.GitError as exc:
+            raise DiffUsage(f"--git {args.git}: {exc}") from exc
+        new = diff.load_side(args.specs)
+        against = args.git
+    else:
+        if args.old is None or args.new is None:
+            raise DiffUsage("give OLD and NEW (spec files or folders), or --git REV")
+        old = diff.load_side(args.old)
+        new = diff.load_side(args.new)
+        against = str(args.old)
+    found = versions.compare(old, new, against)
+    if args.changelog:
+        sys.stdout.write(versions.draft_changelog(old, new, found.changes))
+        return OK
+    breaking = any(c.kind == diff.BREAKING for c in found.changes)
+    failed = bool(found.problems) or (breaking and not args.allow_breaking)
+    if args.format == "json":
+        print(json.dumps(_json(found, args.allow_breaking, failed), ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        for line in diff.as_github(found.changes, args.allow_breaking):
+            print(line)
+        for problem in found.problems:
+            print(diff.annotation("error", problem.pos, "version", problem.message))
+        if found.changes:
+            print(diff.summary(found.changes))
+    else:
+        for line in diff.as_text(found.changes):
+            print(line)
+        for problem in found.problems:
+            print(f"{problem.pos}: version: {problem.message}")
+        if found.changes:
+            print(diff.summary(found.changes))
+    return FINDINGS if failed else OK
+
+
+def _json(found: versions.Comparison, allow_breaking: bool, failed: bool) -> dict[str, Any]:
+    old = found.old or []
+    return {
+        "changes": diff.as_json(found.changes),
+        "summary": diff.counts(found.changes),
+        "version_problems": [
+            {"file": p.pos.file, "line": p.pos.line, "column": p.pos.col, "message": p.message}
+            for p in found.problems
+        ],
+        "versions": {
+            "old": {s.service.name: s.service.version for s in old},
+            "new": {s.service.name: s.service.version for s in found.new},
+        },
+        "package_version": {
+            "old": versions.package_version([s.service for s in old]) if old else None,
+            "new": versions.package_version([s.service for s in found.new]),
+        },
+        "allow_breaking": allow_breaking,
+        "ok": not failed,
+    }

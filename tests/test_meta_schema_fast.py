@@ -1,0 +1,90 @@
+"""The fast meta-schema check (fastjsonschema) never accepts a spec that jsonschema refuses.
+
+`spec.meta_schema_errors` trusts the compiled validator's yes and asks jsonschema only after
+a no; so a spec the fast one accepts must be one jsonschema accepts too. Checked on the
+repository's specs and on random edits of them (a key removed or added, a value replaced by
+another JSON value, wrapped in a list), each judged by both validators independently.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import pytest
+from diff_base_spec import BASE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.spec import _fast_validator, _validator
+from generator.yamlpos import load_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [load_yaml(p.name, p.read_bytes()).data for p in sorted((ROOT / "specs").glob("*.yaml"))]
+DOCS.append(load_yaml("svc.yaml", BASE.encode()).data)
+
+
+def fast_accepts(data: Any) -> bool:
+    try:
+        _fast_validator()(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def slow_accepts(data: Any) -> bool:
+    return next(iter(_validator().iter_errors(data)), None) is None
+
+
+@pytest.mark.parametrize("index", range(len(DOCS)))
+def test_both_accept_the_specs(index: int) -> None:
+    assert fast_accepts(DOCS[index]) and slow_accepts(DOCS[index])
+
+
+def paths(node: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found += paths(v, at + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found += paths(v, at + (i,))
+    return found
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 3),
+    st.sampled_from([1.5, 1.0, 0.0, -1.0]),
+    st.sampled_from(["", "x", "1.0.0", "string", "0200000", "/a", "^a$", "900", "002 Table 1"]),
+    st.just([]),
+    st.just({}),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_fast_never_accepts_what_jsonschema_refuses(data: st.DataObject) -> None:
+    doc = copy.deepcopy(data.draw(st.sampled_from(DOCS)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        target = data.draw(st.sampled_from(paths(doc)[1:]))
+        parent = doc
+        for key in target[:-1]:
+            parent = parent[key]
+        last = target[-1]
+        edit = data.draw(st.sampled_from(["delete", "replace", "wrap", "add"]))
+        if edit == "delete" and isinstance(parent, dict):
+            del parent[last]
+        elif edit == "replace":
+            parent[last] = data.draw(VALUES)
+        elif edit == "wrap":
+            parent[last] = [parent[last]]
+        elif isinstance(parent[last], dict):
+            parent[last][data.draw(st.sampled_from(["x", "ref", "type", "required", "kind"]))] = (
+                data.draw(VALUES)
+            )
+    if fast_accepts(doc):
+        assert slow_accepts(doc), list(_validator().iter_errors(doc))[:3]
