@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import inspect
 import json
 import math
 import os
@@ -188,15 +187,9 @@ def _main(prog: str, args: list[str]) -> int:
 
 def _serve_callbacks(name: str, args: list[str]) -> int:
     """Hand the rest of the command line to the callback receiver of the runtime."""
-    try:
-        receiver = importlib.import_module(f"{_PACKAGE}._runtime.callbacks")
-    except ModuleNotFoundError:
-        raise UsageError(
-            "serve-callbacks needs the callback receiver (outbound._runtime.callbacks), which "
-            "this build of outbound does not have"
-        ) from None
-    status = receiver.cli_main(importlib.import_module(f"{_PACKAGE}.{name}"), args)
-    return int(status)
+    from . import callbacks  # only the receiver needs http.server
+
+    return callbacks.cli_main(importlib.import_module(f"{_PACKAGE}.{name}"), args)
 
 
 def _refuse_credential_options(table: ServiceCommands, args: list[str]) -> None:
@@ -653,9 +646,7 @@ class _Run:
             verify = ns._verify
         kwargs.update(timeout=ns._timeout, verify=verify)
         pacer = self.pacer = ns._pacer or os.environ.get(PACER_ENV, "")
-        if pacer:
-            if "pacer" not in inspect.signature(self.module.Client).parameters:
-                raise UsageError("--pacer: this build of outbound has no shared pacers")
+        if pacer:  # the client parses it (pacing.pacer_from_url); a bad URL is a usage error
             kwargs["pacer"] = pacer
         try:
             return self.module.Client(base_url, **kwargs)

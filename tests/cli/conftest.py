@@ -9,8 +9,9 @@ test options, never through the CLI:
   enforces (0200022) between adds of one AK;
 * the test harness' `fast_pacing` fixture (in process) and `CALLGEN_TEST_MIN_INTERVAL`
   (`cli_harness.py`, for processes): the generated client's pacing of paced operations is
-  set to that many seconds by replacing the module's `Operation` constant — what the `pacer`
-  argument (`--pacer off`) will do once shared pacers land.
+  set to that many seconds by replacing the module's `Operation` constant. Unlike `--pacer
+  off` (no pacing at all, also a way to shorten it), this keeps the client's pacers at work,
+  in-process or shared (`--pacer file://DIR`), with a short interval.
 """
 
 from __future__ import annotations

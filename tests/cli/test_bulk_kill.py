@@ -23,9 +23,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_support import (
+    CLIENT_INTERVAL,
     VDN,
     add_args,
     harness_command,
@@ -280,3 +282,49 @@ def test_ctrl_c_stops_after_the_call_in_flight_and_says_how_to_resume(
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming from" in resumed.stderr
     assert Counter(held(sim)) == Counter(numbers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two loads of one account at once, sharing the pacing
+# ---------------------------------------------------------------------------------------------
+
+
+def test_two_loads_of_one_account_share_the_pace_through_a_file_pacer(
+    huawei: Callable[..., Simulator],
+    huawei_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's "second worker started by mistake": two processes load different files into
+    one campaign with one AK at the same time. With `--pacer file://DIR` they wait for each
+    other: the simulator, checking the harness' interval between two adds of the AK, never
+    answers 0200022 (which the client would otherwise wait out and resend, hiding it)."""
+    sim = huawei(min_interval=CLIENT_INTERVAL)
+    codes: list[str] = []
+    error = sim.error
+
+    def counted(code: str, *args: Any, **kwargs: Any) -> Any:
+        codes.append(code)
+        return error(code, *args, **kwargs)
+
+    monkeypatch.setattr(sim, "error", counted)
+    first = write_numbers(tmp_path / "a.csv", 400)
+    second = write_numbers(tmp_path / "b.csv", 400, start=400)
+    pacer = f"file://{tmp_path / 'pace'}"
+    env = harness_env(huawei_env)
+    processes = [
+        subprocess.Popen(
+            harness_command(*add_args(tmp_path / name, "--pacer", pacer)),
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a.csv", "b.csv")
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    assert codes == []
+    assert Counter(held(sim)) == Counter(first + second)

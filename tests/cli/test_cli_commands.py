@@ -12,18 +12,20 @@ from __future__ import annotations
 import http.server
 import json
 import re
+import signal
 import subprocess
 import sys
 import threading
-import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import httpx
 import pytest
 from cli_support import AK, CAMPAIGN, ROOT, SK, VDN, held
 from conftest import Result
 from outbound import huawei_isales as hw
+from outbound._runtime.pacing import OFF, FilePacer, MemoryPacer
 
 from generator import ir
 from generator.mock import MockConfig, MockServer, Simulator
@@ -556,15 +558,15 @@ def test_the_command_line_of_a_running_load_holds_no_credential(tmp_path: Path) 
 def test_serve_callbacks_dispatches_to_the_receiver(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from outbound._runtime import callbacks
+
     calls: list[tuple[Any, list[str]]] = []
-    fake = types.ModuleType("outbound._runtime.callbacks")
 
     def cli_main(service_module: Any, argv: list[str]) -> int:
         calls.append((service_module, argv))
         return 3
 
-    fake.cli_main = cli_main  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "outbound._runtime.callbacks", fake)
+    monkeypatch.setattr(callbacks, "cli_main", cli_main)
     result = cli("yantong_groupcall", "serve-callbacks", "--port", "0", "--to", "r.jsonl")
     import outbound.yantong_groupcall as yt
 
@@ -572,50 +574,78 @@ def test_serve_callbacks_dispatches_to_the_receiver(
     assert calls == [(yt, ["--port", "0", "--to", "r.jsonl"])]
     other = cli("huawei_isales", "serve-callbacks")
     assert other.status == 2 and "has no operation 'serve-callbacks'" in other.err
+    assert calls == [(yt, ["--port", "0", "--to", "r.jsonl"])]
 
 
-def test_serve_callbacks_without_a_receiver_is_a_usage_error(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "outbound._runtime.callbacks", None)  # import fails
-    result = cli("yantong_groupcall", "serve-callbacks")
-    assert result.status == 2 and "needs the callback receiver" in result.err
+def test_serve_callbacks_runs_the_receiver(tmp_path: Path) -> None:
+    """The real receiver behind `python -m outbound yantong_groupcall serve-callbacks`: its
+    help, and a push posted over HTTP ends in --to before it is answered."""
+    usage = subprocess.run(
+        [sys.executable, "-m", "outbound", "yantong_groupcall", "serve-callbacks", "--help"],
+        capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert usage.returncode == 0, usage.stderr
+    assert usage.stdout.startswith("usage: python -m outbound yantong_groupcall serve-callbacks")
+    assert "--to FILE" in usage.stdout
+    results = tmp_path / "results.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "outbound", "yantong_groupcall", "serve-callbacks",
+         "--port", "0", "--to", str(results)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert "serving yantong_groupcall call_result pushes on http://127.0.0.1:" in line, line
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        body = {"call_result": {"id": "7", "phone": "13800000001"}}
+        answer = httpx.post(url, json=body, timeout=30)
+        assert answer.status_code == 200
+        (record,) = [json.loads(x) for x in results.read_text("utf-8").splitlines()]
+        assert record["body"] == body and record["callback"] == "call_result"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
 
 
 def test_pacer_is_passed_to_the_client_unchanged(
-    cli: Cli, huawei_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    cli: Cli, huawei_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     made: list[dict[str, Any]] = []
+    pacers: list[Any] = []
 
     class PacedClient(hw.Client):
         def __init__(self, base_url: str, *, pacer: str | None = None, **kwargs: Any) -> None:
             made.append(dict(kwargs, pacer=pacer))
-            super().__init__(base_url, **kwargs)
+            super().__init__(base_url, pacer=pacer, **kwargs)
+            pacers.append(self._core.pacer)
 
     monkeypatch.setattr(hw, "Client", PacedClient)
     args = [*ADD, "--call-data-list", '[{"called": "x"}]', "--timeout", "5"]
-    monkeypatch.setenv("OUTBOUND_PACER", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("OUTBOUND_PACER", "off")
     cli(*args)  # refused by validation before any client exists
     assert made == []
     cli(*DELETE, "--called", "1")
-    assert made[-1]["pacer"] == "redis://127.0.0.1:6379/0"
+    assert made[-1]["pacer"] == "off" and pacers[-1] is OFF
     assert made[-1]["timeout"] == 10.0 and made[-1]["verify"] is True
-    cli(*DELETE, "--called", "1", "--pacer", "file:///tmp/p")
-    assert made[-1]["pacer"] == "file:///tmp/p"
+    folder = tmp_path / "pace"
+    cli(*DELETE, "--called", "1", "--pacer", f"file://{folder}")  # the option wins
+    assert made[-1]["pacer"] == f"file://{folder}"
+    assert isinstance(pacers[-1], FilePacer)
+    monkeypatch.delenv("OUTBOUND_PACER")
+    cli(*DELETE, "--called", "1")
+    assert made[-1]["pacer"] is None and isinstance(pacers[-1], MemoryPacer)
 
 
-def test_pacer_needs_a_client_that_takes_one(
+def test_a_bad_pacer_url_is_a_usage_error(
     cli: Cli, huawei_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Unpaced:
-        def __init__(self, base_url: str, *, access_key: str, secret_key: str) -> None:
-            raise AssertionError("not reached")
-
-    monkeypatch.setattr(hw, "Client", Unpaced)
-    result = cli(*DELETE, "--called", "1", "--pacer", "off")
-    assert (
-        result.status == 2 and "--pacer: this build of outbound has no shared pacers" in result.err
-    )
+    result = cli(*DELETE, "--called", "1", "--pacer", "ftp://example.invalid/x")
+    assert result.status == 2 and "unknown pacer" in result.err
+    assert "Traceback" not in result.err
+    monkeypatch.setenv("OUTBOUND_PACER", "nonsense")
+    result = cli(*DELETE, "--called", "1")
+    assert result.status == 2 and "unknown pacer" in result.err
 
 
 def test_python_dash_m_outbound_runs(
