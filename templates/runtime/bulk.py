@@ -161,7 +161,10 @@ def _csv_rows(text: str, name: str, spec: ItemSpec) -> list[Row]:
                 all_text = all(kind is None for _, kind in converted)
                 continue
             if all_text and len(record) <= len(columns):  # the usual case, kept fast
-                rows.append(Row(start, {w: c for w, c in zip(columns, record) if c}))
+                if "" in record:
+                    rows.append(Row(start, {w: c for w, c in zip(columns, record) if c}))
+                else:
+                    rows.append(Row(start, dict(zip(columns, record))))
                 continue
             item: dict[str, Any] = {}
             row = Row(start, item)
