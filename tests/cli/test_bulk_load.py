@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import importlib.util
 import io
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -172,6 +174,23 @@ def test_a_load_stopped_by_the_campaign_resumes_once_the_cause_is_fixed(
     assert {line[2] for line in report_lines(report)[1:]} == {"accepted"}
 
 
+def test_a_password_in_a_url_is_in_no_output_nor_in_the_journal(
+    cli: Cli, huawei: Callable[..., Simulator], huawei_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A user:password in --base-url (or a redis:// pacer URL) is typed by the user, but the
+    resume hint, the messages and the journal show it as ***."""
+    huawei(known_campaigns_only=True)  # the load stops at the first call: the hint is printed
+    write_numbers(tmp_path / "n.csv", 30)
+    base = huawei_env["OUTBOUND_HUAWEI_ISALES_BASE_URL"].replace("://", "://ops:pa55word@")
+    result = cli(*add_args(tmp_path / "n.csv", f"--base-url={base}"))
+    assert result.status == 1
+    assert "--base-url=http://***@127.0.0.1:" in result.err
+    journal = (tmp_path / "n.csv.journal").read_bytes()
+    wal = tmp_path / "n.csv.journal-wal"
+    for text in (result.out, result.err, journal, wal.read_bytes() if wal.exists() else b""):
+        assert ("pa55word" if isinstance(text, str) else b"pa55word") not in text
+
+
 def test_the_journal_refuses_another_input_or_other_parameters(
     cli: Cli, huawei: Callable[..., Simulator], tmp_path: Path
 ) -> None:
@@ -295,7 +314,7 @@ class Terminal(io.StringIO):
 
 
 def test_a_terminal_gets_a_progress_bar_when_rich_is_installed() -> None:
-    pytest.importorskip("rich")
+    assert importlib.util.find_spec("rich") is not None  # a test dependency: never skipped
     out = Terminal()
     clock = Clock()
     progress = Progress(
@@ -308,3 +327,19 @@ def test_a_terminal_gets_a_progress_bar_when_rich_is_installed() -> None:
     text = out.getvalue()
     assert "hw add" in text and "60/100" in text and "ETA 0:00:02" in text
     assert "rows answered" not in text  # no plain lines on a terminal
+
+
+def test_a_terminal_without_rich_gets_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rich.progress", None)  # as if the extra were missing
+    out = Terminal()
+    clock = Clock()
+    progress = Progress(
+        label="hw add", total=100, done=40, to_send=60, size=20, min_interval=1.0, stream=out,
+        clock=clock,
+    )  # fmt: skip
+    clock.now += 1.0
+    progress.update(step(1, 20))
+    progress.finish()
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "hw add: 40/100 rows answered (40%), ETA 0:00:03"
+    assert lines[-1].startswith("hw add: 60/100 rows answered (60%)")

@@ -752,8 +752,9 @@ class _Run:
         return None
 
     def command_line(self) -> str:
-        """The command as typed, to show how to resume (credentials are never in it)."""
-        return f"{self.prog} {shlex.join(self.args)}"
+        """The command as typed, to show how to resume and to record in the journal; the
+        user:password of a URL (--base-url, --pacer redis://…) is shown as ***."""
+        return f"{self.prog} {shlex.join(_userinfo_masked(a) for a in self.args)}"
 
 
 def _credential(credential: Credential) -> str | bytes | None:
@@ -807,6 +808,14 @@ def _without_userinfo(url: str) -> str:
         return url
     host, slash, path = rest.partition("/")
     return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
+
+
+def _userinfo_masked(text: str) -> str:
+    scheme, sep, rest = text.partition("://")
+    host, slash, path = rest.partition("/")
+    if not sep or "@" not in host:
+        return text
+    return f"{scheme}://***@{host.rpartition('@')[2]}{slash}{path}"
 
 
 def _violation_json(v: Violation) -> dict[str, Any]:
