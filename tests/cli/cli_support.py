@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.mock import Simulator
@@ -14,6 +15,15 @@ AK, SK = "cli-test-ak", "cli-test-SK-6b1f0c9e2d"
 VDN, CAMPAIGN = 3, 4711
 CLIENT_INTERVAL = 0.02  # the harness' client pacing (s)
 SERVER_INTERVAL = 0.01  # the simulator's check (s): smaller, so a paced client never trips it
+
+
+@dataclass
+class Result:
+    """What a command line run in process (the `cli` fixture) gave."""
+
+    status: int
+    out: str
+    err: str
 
 
 def harness_command(*args: str) -> list[str]:

@@ -23,12 +23,20 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import AK, CLIENT_INTERVAL, ROOT, SERVER_INTERVAL, SK, harness_command, harness_env
+from cli_support import (
+    AK,
+    CLIENT_INTERVAL,
+    ROOT,
+    SERVER_INTERVAL,
+    SK,
+    Result,
+    harness_command,
+    harness_env,
+)
 from outbound._runtime import cli as outbound_cli
 from outbound.huawei_isales import client as hw_client
 
@@ -100,13 +108,6 @@ def rsa_keys() -> tuple[bytes, bytes]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return private, public
-
-
-@dataclass
-class Result:
-    status: int
-    out: str
-    err: str
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_support import VDN, add_args, held, write_numbers
-from conftest import Result
+from cli_support import VDN, Result, add_args, held, write_numbers
 from outbound._runtime.batches import BatchProgress
 from outbound._runtime.bulk import Progress
 

@@ -22,8 +22,7 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
-from cli_support import AK, CAMPAIGN, ROOT, SK, VDN, held
-from conftest import Result
+from cli_support import AK, CAMPAIGN, ROOT, SK, VDN, Result, held
 from outbound import huawei_isales as hw
 from outbound._runtime.pacing import OFF, FilePacer, MemoryPacer
 
