@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import gc
 import importlib.util
 import io
 import json
@@ -64,6 +65,7 @@ def test_a_csv_load_end_to_end(cli: Cli, huawei: Callable[..., Simulator], tmp_p
     again = cli(*add_args(tmp_path / "numbers.csv", "--report", str(report)))
     assert again.status == 0 and "nothing to send" in again.err
     assert report_lines(report) == lines and held(sim) == numbers
+    assert gc.isenabled()  # the collector, paused while the rows were built, is back on
 
 
 def test_a_json_lines_load_with_snake_case_members(
@@ -242,6 +244,7 @@ def test_bulk_usage_errors(cli: Cli, huawei: Callable[..., Simulator], tmp_path:
     (tmp_path / "bad.csv").write_text("number\n1\n")
     header = cli(*add_args(tmp_path / "bad.csv"))
     assert header.status == 2 and "unknown column 'number'" in header.err
+    assert gc.isenabled()  # paused while the rows were read, back on after an input error
     bad_path = cli(
         "huawei_isales", "add_call_data", "--vdn-id", "0", "--campaign-id", "1", "--from", str(path)
     )  # fmt: skip
