@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, emit_models, emit_schema, emit_validators, formatting, versions
+from . import __version__, emit_cli, emit_models, emit_schema, emit_validators, formatting, versions
 from .ir import Service
 from .literals import literal
 from .resources import templates_dir
@@ -155,6 +155,7 @@ def render(
         services=services,
         service_versions=service_versions,
     )
+    put(f"{PACKAGE}/__main__.py", "main.py.j2")
     files[f"{PACKAGE}/py.typed"] = b""
     put("pyproject.toml", "pyproject.toml.j2", services=services)
     put("README.md", "README.md.j2", services=services)
@@ -190,6 +191,7 @@ def render(
             **context,
         )
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
+        put(f"{prefix}/cli.py", "cli.py.j2", cli=emit_cli.service_cli(s), **context)
         operations = [emit_models.operation_view(s, op) for op in s.operations]
         put(
             f"{prefix}/client.py",

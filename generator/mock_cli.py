@@ -39,9 +39,9 @@ Codes the simulator answers:
                      recycleTime; 0200029 over 20 numbers; 0200018 duplicate numbers (in the call,
                      or already pending unless --allow-repeat-numbers; the numbers refused
                      are named in resultDesc unless --anonymous-refusals); 0200030 bad time;
-                     0200022 two adds from one AK within 1 s; 0200007 campaign absent; 0200019
-                     add to a running/finished campaign; 0200028 delete in one; 0200024
-                     --blacklist; 0200020 --pending-limit. Only with --fault: 0200006, 02000004,
+                     0200022 two adds from one AK within 1 s (--min-interval); 0200007 campaign
+                     absent; 0200019 add to a running/finished campaign; 0200028 delete in one;
+                     0200024 --blacklist; 0200020 --pending-limit. Only with --fault: 0200006, 02000004,
                      02000005, 02000010, 02000011 (no request can cause them).
   dezhu_speech       10001, 10002, 29002 (rule violations, and a taskName already used — the
                      simulator's choice over 20001). Only with --fault: 20001, 29008.
@@ -189,6 +189,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="Yantong: probability that a call connects (default: 1)",
     )
     known.add_argument(
+        "--min-interval",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds required between two calls of an operation with a documented minimum "
+        "interval (Huawei adds: 1), per caller; for tests whose client does not pace "
+        "(default: as documented; 0: unchecked)",
+    )
+    known.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -278,6 +287,7 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
         push_callbacks=args.push_callbacks,
         answer_rate=args.answer_rate,
         faults=faults,
+        min_interval=args.min_interval,
     )
 
 

@@ -190,13 +190,36 @@ def test_outbound_installs_alone_with_httpx_only(venvs: dict[str, Path]) -> None
     requires = [Requirement(r) for r in info["requires"]]
     assert [r.name for r in requires if r.marker is None] == ["httpx"]
     optional = {r.name: str(r.marker) for r in requires if r.marker is not None}
-    assert optional == {"cryptography": 'extra == "rsa"', "redis": 'extra == "redis"'}
+    assert optional == {
+        "cryptography": 'extra == "rsa"',
+        "redis": 'extra == "redis"',
+        "rich": 'extra == "cli"',
+    }
 
     assert "outbound/py.typed" in info["files"]
     assert any(f.endswith(".request.json") and "/schemas/" in f for f in info["files"])
     assert info["importable"] == dict.fromkeys(GENERATOR_ONLY, False)
     assert "required" in info["violations"]
     assert info["schema_type"] == "object"
+
+
+@pytest.mark.slow
+def test_the_outbound_command_runs_where_only_httpx_is_installed(venvs: dict[str, Path]) -> None:
+    """The console script of generated/pyproject.toml, and `python -m outbound`."""
+    script = venvs["outbound"].with_name("outbound")
+    proc = run([str(script), "huawei_isales", "add_call_data", "--help"], cwd=venvs["base"])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: outbound huawei_isales add_call_data")
+    assert "--from FILE" in proc.stdout
+    proc = run([str(venvs["outbound"]), "-m", "outbound", "--help"], cwd=venvs["base"])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: python -m outbound SERVICE OPERATION")
+    for name in outbound_services():
+        assert f"  {name} " in proc.stdout
+
+
+def outbound_services() -> list[str]:
+    return sorted(s.name for s in load_specs(ROOT / "specs"))
 
 
 @pytest.mark.slow

@@ -70,6 +70,10 @@ class MockConfig:
     # every service -------------------------------------------------------------------------
     faults: dict[str, Fault] = field(default_factory=dict)
     """Operation id → documented code to answer with (after authentication)."""
+    min_interval: float | None = None
+    """Seconds required between two calls of an operation with a documented min_interval
+    (Huawei's adds: 1 s), per caller. None: as documented. For tests that must not wait the
+    documented pace (a client with pacing off); 0 turns the check off."""
 
     def __post_init__(self) -> None:
         for key, state in self.campaigns.items():
@@ -80,6 +84,8 @@ class MockConfig:
                 )
         if not 0.0 <= self.answer_rate <= 1.0:
             raise MockConfigError("answer rate must be between 0 and 1")
+        if self.min_interval is not None and not self.min_interval >= 0:
+            raise MockConfigError("min interval must be >= 0 seconds")
         if self.pending_limit is not None and self.pending_limit < 0:
             raise MockConfigError("pending limit must be >= 0")
         if any(not t for t in self.tokens):

@@ -202,10 +202,13 @@ class Simulator:
             moment = time.monotonic() if now is None else now
             key = (identity, op.id)
             last = self._last_call.get(key)
-            if last is not None and moment - last < float(limit.value or 0):
+            interval = self.config.min_interval
+            if interval is None:
+                interval = float(limit.value or 0)
+            if last is not None and moment - last < interval:
                 return self.error(
                     limit.code or state.parameter_code,
-                    f"{moment - last:.3f} s since the previous call, at least {limit.value} s",
+                    f"{moment - last:.3f} s since the previous call, at least {interval:g} s",
                 )
             self._last_call[key] = moment
         if body is MISSING:

@@ -53,7 +53,14 @@ be sent, since its first occurrence comes earlier in the input: the unique keys 
 are kept (a dict of keys, not the items). Every resend goes through the same `send`, so the
 client's pacing applies to it.
 Exceptions other than these (programming errors, `KeyboardInterrupt`, exceptions raised by
-`progress`) propagate.
+`progress` or by a hook) propagate.
+
+`hooks` (`BatchHooks`) let a caller follow every call without changing how items are filed: a
+journal commits the members of each call before it is sent (`before_send`) and where each of
+them landed once the answer is read (`after_answer`); `stop` is asked before each call and
+stops the batch there (the rest is filed `not_sent`, `stopped_by` is a `StopRequested`). A
+hook that raises stops the run with its exception: a call whose `before_send` failed is not
+sent.
 """
 
 from __future__ import annotations
@@ -66,9 +73,10 @@ from collections.abc import (
     Callable,
     Iterable,
     Iterator,
+    Sequence,
 )
 from dataclasses import dataclass, field, replace
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeAlias, TypeVar
 
 from .errors import ApiError, ResponseError, TransportError, ValidationError, Violation
 from .pointer import escape
@@ -76,11 +84,14 @@ from .validation import unique_key
 
 __all__ = [
     "DEFAULT_MAX_SPLIT_CALLS",
+    "BatchHooks",
     "BatchItem",
     "BatchProgress",
     "BatchReport",
+    "Filed",
     "NotSentItem",
     "RejectedItem",
+    "StopRequested",
     "UnknownItem",
     "UnresolvedItem",
     "run_batches",
@@ -155,6 +166,34 @@ class UnresolvedItem(Generic[T]):
     chunk: int
     reason: str
     error: Exception | None = field(default=None, compare=False, repr=False)
+
+
+Filed: TypeAlias = (
+    BatchItem[T] | RejectedItem[T] | UnknownItem[T] | NotSentItem[T] | UnresolvedItem[T]
+)
+"""The report entry an item was filed under."""
+
+
+class StopRequested(Exception):
+    """`BatchHooks.stop` asked the batch to stop before its next call (the message says why)."""
+
+
+@dataclass(frozen=True)
+class BatchHooks(Generic[T]):
+    """Callbacks around each call of a batch (all optional; see the module).
+
+    * `before_send(chunk, indexes)`: the call numbered `chunk` (from 1) is about to be sent with
+      the items at these input indexes; runs before anything leaves, so a record it commits is
+      on disk when the server may act. If it raises, nothing is sent.
+    * `after_answer(chunk, filed)`: the call's outcome was read; `filed` holds, for each of its
+      items in the call's order, `(index, entry)`: the report entry it was filed under, or None
+      when it waits to be sent again (refused with others, or in a half being split).
+    * `stop()`: asked before each call; a non-empty reason stops the batch there.
+    """
+
+    before_send: Callable[[int, Sequence[int]], None] | None = None
+    after_answer: Callable[[int, Sequence[tuple[int, Filed[T] | None]]], None] | None = None
+    stop: Callable[[], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -361,7 +400,9 @@ class _Run(Generic[T, R]):
         path = f"{self.items_at}/{index}" + (f"/{escape(name)}" if name else "")
         violation = Violation(path, "unique", self.unique_code, message)
         self.rejected.append(
-            RejectedItem(index, item, self.unique_code, str(violation), "client", None, (violation,))
+            RejectedItem(
+                index, item, self.unique_code, str(violation), "client", None, (violation,)
+            )
         )
 
     def next_half(self) -> _Chunk[T] | None:
@@ -393,6 +434,33 @@ class _Run(Generic[T, R]):
         return len(self.queue) + sum(len(h.members) for h in self.halves)
 
     # -- reading an outcome ---------------------------------------------------------------------
+
+    def marks(self) -> tuple[int, int, int, int, int]:
+        """The length of each bucket, to find what a call filed (`filed_since`)."""
+        return (
+            len(self.accepted),
+            len(self.rejected),
+            len(self.unknown),
+            len(self.not_sent),
+            len(self.unresolved),
+        )
+
+    def filed_since(
+        self, marks: tuple[int, int, int, int, int], chunk: _Chunk[T]
+    ) -> list[tuple[int, Filed[T] | None]]:
+        """For each member of `chunk`: the entry filed for it since `marks`, or None (waiting)."""
+        buckets: tuple[Sequence[Filed[T]], ...] = (
+            self.accepted,
+            self.rejected,
+            self.unknown,
+            self.not_sent,
+            self.unresolved,
+        )
+        found: dict[int, Filed[T]] = {}
+        for bucket, start in zip(buckets, marks, strict=True):
+            for entry in bucket[start:]:
+                found[entry.index] = entry
+        return [(index, found.get(index)) for index, _ in chunk.members]
 
     def record(self, chunk: _Chunk[T], outcome: R | Exception) -> Outcome:
         """File the call's items under its outcome; sets `stopped_by` when the batch must stop."""
@@ -510,6 +578,20 @@ class _Run(Generic[T, R]):
             for index, item in members
         )
 
+    def stop_asked(self, hooks: BatchHooks[T], chunk: _Chunk[T]) -> bool:
+        """Ask `hooks.stop` before sending `chunk`; on a reason, stop the run there, with the
+        chunk's items back where they came from (to be filed by `settle`)."""
+        reason = hooks.stop() if hooks.stop is not None else None
+        if not reason:
+            return False
+        if chunk.budget is not None:
+            self.halves.append(chunk)
+        else:
+            for member in chunk.members:
+                heapq.heappush(self.queue, member)
+        self._stop(StopRequested(reason))
+        return True
+
     def _stop(self, error: Exception) -> None:
         self.stopped_by = error
         self.stop_reason = f"the batch stopped at chunk {self.chunks}: {_describe(error)}"
@@ -591,6 +673,7 @@ def run_batches(
     unique_field: str | None = None,
     unique_code: str | None = None,
     max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
+    hooks: BatchHooks[T] | None = None,
 ) -> BatchReport[T, R]:
     """Send `items` in calls of at most `size` and report every item (see the module).
 
@@ -598,7 +681,8 @@ def run_batches(
     Pointer of the array in the request body; violation paths are rewritten to input indexes).
     `unique_by(item)` gives the item's unique key (the wire value; None: no key), named
     `unique_field` and refused with `unique_code` when repeated. `max_split_calls` bounds the
-    extra calls one call refused with an item code may cost (0: never split).
+    extra calls one call refused with an item code may cost (0: never split). `hooks` follow
+    each call (`BatchHooks`).
     """
     run: _Run[T, R] = _Run(
         size=size,
@@ -612,6 +696,7 @@ def run_batches(
         max_split_calls=max_split_calls,
     )
     iterator: Iterator[tuple[int, T]] = enumerate(items)
+    hooks = hooks or BatchHooks()
     while run.stopped_by is None:
         chunk = run.next_half()
         if chunk is None:
@@ -625,13 +710,23 @@ def run_batches(
             if not members:
                 break
             chunk = _Chunk(members)
+        if run.stop_asked(hooks, chunk):
+            for index, item in iterator:
+                run.admit(index, item)
+            run.settle()
+            break
         run.chunks += 1
+        if hooks.before_send is not None:
+            hooks.before_send(run.chunks, [index for index, _ in chunk.members])
+        marks = run.marks()
         outcome: R | Exception
         try:
             outcome = send([item for _, item in chunk.members])
         except _HANDLED as error:
             outcome = error
         result = run.record(chunk, outcome)
+        if hooks.after_answer is not None:
+            hooks.after_answer(run.chunks, run.filed_since(marks, chunk))
         if run.stopped_by is not None:
             for index, item in iterator:
                 run.admit(index, item)
@@ -655,6 +750,7 @@ async def run_batches_async(
     unique_field: str | None = None,
     unique_code: str | None = None,
     max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
+    hooks: BatchHooks[T] | None = None,
 ) -> BatchReport[T, R]:
     """`run_batches` for an async `send`; `items` may be an iterable or an async iterable."""
     run: _Run[T, R] = _Run(
@@ -669,6 +765,7 @@ async def run_batches_async(
         max_split_calls=max_split_calls,
     )
     iterator = _aenumerate(items)
+    hooks = hooks or BatchHooks()
     while run.stopped_by is None:
         chunk = run.next_half()
         if chunk is None:
@@ -682,13 +779,23 @@ async def run_batches_async(
             if not members:
                 break
             chunk = _Chunk(members)
+        if run.stop_asked(hooks, chunk):
+            async for index, item in iterator:
+                run.admit(index, item)
+            run.settle()
+            break
         run.chunks += 1
+        if hooks.before_send is not None:
+            hooks.before_send(run.chunks, [index for index, _ in chunk.members])
+        marks = run.marks()
         outcome: R | Exception
         try:
             outcome = await send([item for _, item in chunk.members])
         except _HANDLED as error:
             outcome = error
         result = run.record(chunk, outcome)
+        if hooks.after_answer is not None:
+            hooks.after_answer(run.chunks, run.filed_since(marks, chunk))
         if run.stopped_by is not None:
             async for index, item in iterator:
                 run.admit(index, item)

@@ -178,9 +178,12 @@ def test_options_become_the_config(
             "0.5",
             "--fault",
             "add_call_data=0200006:2",
+            "--min-interval",
+            "0.05",
         ]
     )
     config = mock_cli.build_config(args, services["huawei_isales"])
+    assert config.min_interval == 0.05
     assert config.seed == 7 and config.tokens == ("t1", "t2")
     assert config.access_keys == {"a1": "s1"} and config.public_keys == {"app": rsa_keys[1]}
     assert config.max_skew == 30 and config.blacklist == {"123"} and config.pending_limit == 200000

@@ -13,7 +13,7 @@ import pytest
 from outbound import huawei_isales as hw
 from outbound._runtime.signing import HuaweiAuthV2Signer
 
-from generator.mock import Fault, MockServer, Simulator
+from generator.mock import Fault, MockConfig, MockConfigError, MockServer, Simulator
 
 AK, SK = "mock-ak", "mock-sk-0123456789"
 E = hw.ErrorCode
@@ -221,6 +221,25 @@ def test_two_adds_within_one_second_is_0200022(sim, client) -> None:
     client(access_key="ak2", secret_key="sk2").add_call_data(
         vdn_id=1, campaign_id=2, call_data_list=numbers("2")
     )
+
+
+def test_min_interval_option_shortens_the_documented_interval(sim, client) -> None:
+    """MockConfig.min_interval (callgen mock --min-interval) replaces the documented 1 s, for
+    tests whose client does not pace; 0 turns the check off."""
+    sim(min_interval=0.3)
+    first, second = client(), client()
+    first.add_call_data(vdn_id=1, campaign_id=1, call_data_list=numbers("1"))
+    err = api_error(
+        lambda: second.add_call_data(vdn_id=1, campaign_id=2, call_data_list=numbers("2"))
+    )
+    assert err.code is E.CALLED_TOO_SOON and "at least 0.3 s" in (err.message or "")
+    time.sleep(0.35)  # shorter than the documented 1 s; a fresh client does not wait either
+    client().add_call_data(vdn_id=1, campaign_id=2, call_data_list=numbers("2"))
+    sim(min_interval=0)
+    for n in ("3", "4", "5"):
+        client().add_call_data(vdn_id=1, campaign_id=1, call_data_list=numbers(n))
+    with pytest.raises(MockConfigError, match="min interval"):
+        MockConfig(min_interval=-1)
 
 
 def test_0200022_is_retried_by_the_client_until_it_passes(sim, client) -> None:

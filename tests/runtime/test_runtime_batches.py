@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from outbound_runtime_under_test import (
     ApiError,
+    BatchHooks,
     BatchProgress,
     BatchReport,
     ResponseError,
+    StopRequested,
     TransportError,
     ValidationError,
     Violation,
@@ -608,6 +610,155 @@ def test_every_item_once_no_innocent_rejected_and_resume_completes(
         rest = run_batches(rest, size=size, send=vendor.send, **UNIQUE).remaining()
     sendable = {n for n in items if n not in blacklist}
     assert Counter(vendor.pending) == Counter(sendable | pending)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks: what a journal sees of each call, and stopping between calls
+# ---------------------------------------------------------------------------------------------
+
+
+class Recorder:
+    """Keeps what the hooks were told, and checks it against the calls the vendor received."""
+
+    def __init__(self, items: list[str], stop_after: int | None = None) -> None:
+        self.items = items
+        self.stop_after = stop_after
+        self.sent: list[tuple[int, list[int]]] = []
+        self.answered: list[tuple[int, list[tuple[int, object]]]] = []
+        self.asked = 0
+
+    def before_send(self, chunk: int, indexes: list[int]) -> None:
+        assert len(self.sent) == len(self.answered)  # one call at a time, each answered
+        self.sent.append((chunk, list(indexes)))
+
+    def after_answer(self, chunk: int, filed: list[tuple[int, object]]) -> None:
+        assert self.sent[-1][0] == chunk
+        assert [index for index, _ in filed] == self.sent[-1][1]
+        self.answered.append((chunk, list(filed)))
+
+    def stop(self) -> str | None:
+        self.asked += 1
+        if self.stop_after is not None and len(self.sent) >= self.stop_after:
+            return "asked to stop"
+        return None
+
+    def hooks(self) -> BatchHooks[str]:
+        return BatchHooks(self.before_send, self.after_answer, self.stop)  # type: ignore[arg-type]
+
+
+def entries_by_index(report: BatchReport[str, int]) -> dict[int, object]:
+    found: dict[int, object] = {}
+    for bucket in (
+        report.accepted,
+        report.rejected,
+        report.not_sent,
+        report.unknown,
+        report.unresolved,
+    ):
+        for entry in bucket:
+            found[entry.index] = entry
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(loads(), st.one_of(st.none(), st.integers(0, 6)))
+def test_hooks_see_every_call_and_where_each_item_landed(
+    load: tuple[list[str], set[str], set[str], bool, int, int], stop_after: int | None
+) -> None:
+    """Hooks change nothing (the same report as without them); before_send names exactly the
+    items the vendor then receives; after_answer's entries are the report's, and an item it
+    leaves waiting is sent again later or filed when the batch ends."""
+    items, pending, blacklist, names, budget, size = load
+
+    def vendor() -> FakeVendor:
+        return FakeVendor(pending=tuple(sorted(pending)), blacklist=tuple(blacklist), names=names)
+
+    plain = vendor()
+    expected = run_batches(items, size=size, send=plain.send, max_split_calls=budget, **UNIQUE)
+    hooked = vendor()
+    recorder = Recorder(items, stop_after)
+    report = run_batches(
+        items,
+        size=size,
+        send=hooked.send,
+        max_split_calls=budget,
+        hooks=recorder.hooks(),
+        **UNIQUE,
+    )
+    assert [[items[i] for i in indexes] for _, indexes in recorder.sent] == hooked.calls
+    assert [chunk for chunk, _ in recorder.sent] == list(range(1, len(hooked.calls) + 1))
+    assert len(recorder.answered) == len(recorder.sent)
+    final = entries_by_index(report)
+    last: dict[int, object] = {}
+    for _, filed in recorder.answered:
+        for index, entry in filed:
+            last[index] = entry
+            if entry is not None:
+                assert final[index] == entry
+    for index, entry in last.items():
+        if entry is None:  # waiting at the end: filed when the batch ended
+            assert final[index] in report.not_sent + report.unresolved  # type: ignore[operator]
+    assert_each_item_once(report, len(items))
+    if stop_after is None or len(plain.calls) <= stop_after:  # nothing left to stop
+        assert hooked.calls == plain.calls
+        assert report == expected
+        return
+    assert len(hooked.calls) == stop_after
+    assert isinstance(report.stopped_by, StopRequested)
+    assert all("asked to stop" in e.reason for e in report.not_sent if e.index not in last)
+    # what remains, sent again without hooks, completes the load
+    rest = report.remaining()
+    while rest:
+        rest = run_batches(rest, size=size, send=hooked.send, **UNIQUE).remaining()
+    sendable = {n for n in items if n not in blacklist}
+    assert Counter(hooked.pending) == Counter(sendable | pending)
+
+
+def test_stop_before_the_first_call_sends_nothing_and_files_everything() -> None:
+    vendor = FakeVendor()
+    report = run_batches(
+        ITEMS, size=20, send=vendor.send, hooks=BatchHooks(stop=lambda: "Ctrl-C"), **UNIQUE
+    )
+    assert vendor.calls == []
+    assert [e.index for e in report.not_sent] == list(range(45))
+    assert "StopRequested: Ctrl-C" in report.not_sent[0].reason
+    assert report.remaining() == ITEMS
+
+
+def test_a_failing_before_send_sends_nothing_more() -> None:
+    vendor = FakeVendor()
+
+    def before_send(chunk: int, indexes: list[int]) -> None:
+        if chunk == 2:
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        run_batches(
+            ITEMS, size=20, send=vendor.send, hooks=BatchHooks(before_send=before_send)
+        )
+    assert vendor.calls == [ITEMS[:20]]
+
+
+def test_async_hooks() -> None:
+    vendor = FakeVendor(pending=(ITEMS[3],), names=True)
+    recorder = Recorder(ITEMS, stop_after=2)
+
+    async def send(chunk: list[str]) -> int:
+        await asyncio.sleep(0)
+        return vendor.send(chunk)
+
+    report = asyncio.run(
+        run_batches_async(ITEMS, size=20, send=send, hooks=recorder.hooks(), **UNIQUE)
+    )
+    # call 1 refused 80003 by name; its 19 others lead call 2, in input order
+    assert [indexes for _, indexes in recorder.sent] == [
+        list(range(20)),
+        [0, 1, 2, *range(4, 21)],
+    ]
+    first = dict(recorder.answered[0][1])
+    assert first[3] == report.rejected[0] and all(first[i] is None for i in range(20) if i != 3)
+    assert isinstance(report.stopped_by, StopRequested)
+    assert_each_item_once(report, 45)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .._runtime import pacing as _pacing
 from .._runtime import reading as _reading
 from .._runtime.batches import (
     DEFAULT_MAX_SPLIT_CALLS,
+    BatchHooks,
     BatchProgress,
     BatchReport,
     run_batches,
@@ -297,6 +298,7 @@ class Client(_Operations):
         call_data_list: Iterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
         max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
+        hooks: BatchHooks[_models.CallData] | None = None,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
         """Send every item in calls of at most 20, paced as documented (resends too).
 
@@ -306,7 +308,8 @@ class Client(_Operations):
         not sent. `remaining()` lists what to send again to resume, in input order. A chunk
         refused with an item code rejects only the items the message names and sends the others
         again; when it names none, the chunk is split to find them, at most `max_split_calls`
-        extra calls per refused chunk. `progress` is called after each call. The rules are in
+        extra calls per refused chunk. `progress` is called after each call; `hooks` (e.g. a
+        journal) follow each call and may stop the batch (BatchHooks). The rules are in
         outbound._runtime.batches."""
 
         def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
@@ -338,6 +341,7 @@ class Client(_Operations):
             unique_field="called",
             unique_code="0200018",
             max_split_calls=max_split_calls,
+            hooks=hooks,
         )
 
     def delete_call_data(
@@ -494,6 +498,7 @@ class AsyncClient(_Operations):
         call_data_list: Iterable[_models.CallData] | AsyncIterable[_models.CallData],
         progress: Callable[[BatchProgress], None] | None = None,
         max_split_calls: int = DEFAULT_MAX_SPLIT_CALLS,
+        hooks: BatchHooks[_models.CallData] | None = None,
     ) -> BatchReport[_models.CallData, _models.AddCallDataResponse]:
         """Send every item in calls of at most 20, paced as documented (resends too).
 
@@ -503,7 +508,8 @@ class AsyncClient(_Operations):
         not sent. `remaining()` lists what to send again to resume, in input order. A chunk
         refused with an item code rejects only the items the message names and sends the others
         again; when it names none, the chunk is split to find them, at most `max_split_calls`
-        extra calls per refused chunk. `progress` is called after each call. The rules are in
+        extra calls per refused chunk. `progress` is called after each call; `hooks` (e.g. a
+        journal) follow each call and may stop the batch (BatchHooks). The rules are in
         outbound._runtime.batches."""
 
         async def send(chunk: list[_models.CallData]) -> _models.AddCallDataResponse:
@@ -535,6 +541,7 @@ class AsyncClient(_Operations):
             unique_field="called",
             unique_code="0200018",
             max_split_calls=max_split_calls,
+            hooks=hooks,
         )
 
     async def delete_call_data(
