@@ -6,6 +6,7 @@ user sees all problems of a spec at once.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import keyword
 import re
@@ -41,8 +42,14 @@ from .ir import (
     Source,
     version_key,
 )
-from .naming import RESERVED, class_problem, method_problem, pascal, snake
+from .naming import RESERVED, class_problem, method_problem
+from .naming import pascal as _pascal
+from .naming import snake as _snake
 from .yamlpos import Document, Path
+
+# A large spec names the same wire names thousands of times; the names depend on them alone.
+snake = functools.cache(_snake)
+pascal = functools.cache(_pascal)
 
 _STRING_KEYS = ("min_length", "max_length", "max_bytes", "pattern", "forbidden_chars", "format")
 _NUMBER_KEYS = ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum")
@@ -56,6 +63,16 @@ _APPLIES = {
     "array": _ARRAY_KEYS,
     "object": _OBJECT_KEYS,
 }
+_TYPED_KEYS = _STRING_KEYS + _NUMBER_KEYS + _ARRAY_KEYS + _OBJECT_KEYS
+_TYPED_KEY_SET = frozenset(_TYPED_KEYS)
+
+
+@functools.cache
+def _applicable(types: tuple[str, ...]) -> frozenset[str]:
+    """The type-specific keys that apply to a schema of these types."""
+    return frozenset(k for t in types for k in _APPLIES.get(t, ()))
+
+
 _PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 _PATH_PARAM_TYPES = {"string", "integer", "integer_string", "number"}
 
@@ -134,9 +151,10 @@ class Builder:
         if raw.get("nullable") and "null" not in types:
             types.append("null")
         self.check_source(path, raw.get("source"))
-        allowed = {k for t in types for k in _APPLIES.get(t, ())}
-        for key in _STRING_KEYS + _NUMBER_KEYS + _ARRAY_KEYS + _OBJECT_KEYS:
-            if key in raw and key not in allowed:
+        allowed = _applicable(tuple(types))
+        misplaced = _TYPED_KEY_SET.intersection(raw).difference(allowed)
+        for key in _TYPED_KEYS if misplaced else ():
+            if key in misplaced:
                 self.error(
                     path + (key,),
                     f"{key} does not apply to type {' | '.join(types)}",

@@ -77,14 +77,14 @@ class Document:
     def pos(self, path: Path, *, key: bool = False) -> Pos:
         """Position of the value (or key) at `path`, else of its nearest ancestor."""
         table = self.keys if key else self.values
+        values = self.values
         p = tuple(path)
         while p:
-            if p in table:
-                return table[p]
-            if p in self.values:
-                return self.values[p]
+            mark = dict.get(table, p) or dict.get(values, p)
+            if mark is not None:
+                return Pos(self.file, mark[0], mark[1])
             p = p[:-1]
-        return self.values.get((), Pos(self.file, 1, 1))
+        return values.get((), Pos(self.file, 1, 1))
 
 
 def _pos(file: str, node: yaml.Node | yaml.Event) -> Pos:
