@@ -486,10 +486,16 @@ class Builder:
             request_id=env_raw.get("request_id"),
             source=env_raw.get("source"),
         )
+        # the client-enforced minimum interval of each operation (the last one listed counts)
+        min_intervals = {
+            lim.operation: lim.value
+            for lim in limits
+            if lim.kind == "min_interval" and lim.enforced_by == "client"
+        }
         ops = []
         op_ids = set()
         for op_id, raw in d.get("operations", {}).items():
-            op = self.operation(op_id, raw, limits, code_ref, note_ref)
+            op = self.operation(op_id, raw, min_intervals, code_ref, note_ref)
             ops.append(op)
             op_ids.add(op_id)
             self.check_wiring(op, auth, envelope)
@@ -653,7 +659,7 @@ class Builder:
             description=raw.get("description", ""),
         )
 
-    def operation(self, op_id, raw, limits, code_ref, note_ref) -> Operation:  # type: ignore[no-untyped-def]
+    def operation(self, op_id, raw, min_intervals, code_ref, note_ref) -> Operation:  # type: ignore[no-untyped-def]
         path: Path = ("operations", op_id)
         problem = method_problem(op_id)
         if problem:
@@ -717,13 +723,9 @@ class Builder:
             guard = Guard(groups, g["confirm"], g.get("note"))
             note_ref(path + ("guard", "note"), guard.note)
         min_interval = None
-        for lim in limits:
-            if (
-                lim.operation == op_id
-                and lim.kind == "min_interval"
-                and lim.enforced_by == "client"
-            ):
-                min_interval = float(lim.value) if lim.value is not None else None
+        if op_id in min_intervals:
+            value = min_intervals[op_id]
+            min_interval = float(value) if value is not None else None
         examples = tuple(
             self.example(path + ("examples", i), ex, kind=ex["kind"])
             for i, ex in enumerate(raw.get("examples", []))
@@ -947,16 +949,22 @@ def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]
 
     Walks the value itself, so the cost is the size of the example, not of the whole spec.
     """
-    stack: list[tuple[Path, Any]] = [((), value)]
+    stack: list[tuple[Path, str, Any]] = [(at, "", value)]  # (path, pointer, value)
+    values = doc.values
     while stack:
-        rel, v = stack.pop()
-        pos = doc.values.get(at + rel)
+        path, pointer, v = stack.pop()
+        pos = values.get(path)
         if pos is not None:
-            yield pointers.join(rel), pos
+            yield pointer, pos
         if isinstance(v, dict):
-            stack.extend((rel + (k,), v[k]) for k in reversed(list(v)))
+            stack.extend(
+                (path + (k,), pointer + "/" + pointers.escape(str(k)), v[k])
+                for k in reversed(list(v))
+            )
         elif isinstance(v, list):
-            stack.extend((rel + (i,), v[i]) for i in reversed(range(len(v))))
+            stack.extend(
+                (path + (i,), f"{pointer}/{i}", v[i]) for i in reversed(range(len(v)))
+            )
 
 
 def _through_items(root: Schema, pointer: str) -> bool:
