@@ -255,7 +255,7 @@ class LoadedSpec:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Loading a large spec makes hundreds of thousands of objects and no reference cycles:
     the cycle collector's passes over them (a tenth of the time) would find nothing."""
     was_enabled = gc.isenabled()
@@ -269,7 +269,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def read_spec(raw: bytes, file: str, stem: str) -> LoadedSpec:
     """Check the bytes of one spec (shown as `file`, service name `stem`); raises SpecErrors."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         doc = load_yaml(file, raw)
         errors = meta_schema_errors(doc)
         if errors:
