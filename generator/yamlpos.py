@@ -224,7 +224,10 @@ def _events_to_document(file: str, text: str) -> Document:
         if key:
             raise _Unlike  # a key that is not a string: reported
         if tag == _TAG + "int" and _PLAIN_INT.fullmatch(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python converts: reported
+                raise _Unlike from None
         if tag == _TAG + "bool" and text in _PLAIN_BOOL:
             return text.lower() == "true"
         if tag == _TAG + "null" and text in _PLAIN_NULL:

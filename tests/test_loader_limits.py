@@ -115,6 +115,7 @@ def test_the_events_to_values_path_reads_plain_specs(
         "a: *x\n",  # an alias
         "a: 1\na: 2\n",  # a duplicate key
         "a: 0200000\n",  # octal in YAML 1.1
+        "a: " + "9" * 5000 + "\n",  # more digits than Python reads as an int
         "a: yes\n",  # a YAML 1.1 boolean
         "a: 1e5\n",  # a string that looks like a number
         "a: 2024-01-01\n",  # a date
@@ -178,6 +179,7 @@ TRICKY = [
     b"a: x\x7fy\n",
     "a: \ufffe\n".encode(),
     b"a: " + b"[" * 70 + b"]" * 70 + b"\n",
+    b"a: " + b"9" * 5000 + b"\n",
     b"key with spaces: value with: colon\n'quoted key': 1\n\"dq\": 2\n",
     b"a: 'it''s'\nb: \"tab\\there\"\n",
     b"a:   \n  - 1\n  -   2\n",
