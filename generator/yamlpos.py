@@ -7,9 +7,13 @@ Specs are plain YAML: no aliases, merge keys or tags beyond the JSON ones, and n
 surprises (`yes` as a boolean, `0200000` as an octal number, `2024-01-01` as a date) — each is
 reported with the fix, so a spec means what it looks like it means.
 
-Where PyYAML has libyaml, its C parser produces the events (7x faster on large specs) and the
-node tree is still composed here, so aliases are reported the same way. Anything the C parser
-objects to is parsed again by the pure-Python parser, whose error messages the reports use.
+Where PyYAML has libyaml, its C parser produces the events, and a spec as specs are written
+is turned from them into values in one pass (_events_to_document: no node tree, positions
+kept as (line, col) until one is read). Anything else (an error, a tag, an anchor, a scalar
+YAML 1.1 reads surprisingly) is read again by composing a node tree from libyaml's events,
+and what the C parser objects to by the pure-Python parser, whose error messages the reports
+use. On a 58,000-line spec, composing nodes from libyaml's events took 7.1 s of CPU, the one
+pass 1.35 s (of which libyaml's events 0.6 s).
 """
 
 from __future__ import annotations
@@ -311,7 +315,6 @@ def _events_to_document(file: str, text: str) -> Document:
     finally:
         parser.dispose()
     return doc
-
 
 
 class _Bad:
