@@ -54,11 +54,12 @@ def _fast_validator() -> Callable[[Any], Any]:
     from . import meta_schema_check
 
     if meta_schema_check.META_SCHEMA_SHA256 == meta_schema_digest():
-        return meta_schema_check.validate  # type: ignore[no-any-return]
+        return meta_schema_check.validate
     namespace: dict[str, Any] = {}
     code = compile(meta_schema_check_code(), "<meta-schema check>", "exec")
     exec(code, namespace)  # noqa: S102 -- our own code, generated from our meta-schema
-    return namespace["validate"]  # type: ignore[no-any-return]
+    validate: Callable[[Any], Any] = namespace["validate"]
+    return validate
 
 
 def meta_schema_check_code() -> str:
@@ -72,12 +73,12 @@ def meta_schema_check_code() -> str:
     from fastjsonschema.draft07 import CodeGeneratorDraft07
     from fastjsonschema.ref_resolver import RefResolver
 
-    class YesNo(CodeGeneratorDraft07):  # type: ignore[misc]
+    class YesNo(CodeGeneratorDraft07):
         def exc(self, msg: str, *args: Any, append_to_msg: Any = None, rule: Any = None) -> None:
             self.l('raise JsonSchemaValueException("no")')
 
         def generate_ref(self) -> None:  # CodeGeneratorDraft04.generate_ref, without the name
-            with self._resolver.in_scope(self._definition["$ref"]):
+            with self._resolver.in_scope(self._definition["$ref"]):  # type: ignore[index]
                 name = self._resolver.get_scope_name()
                 uri = self._resolver.get_uri()
                 if uri not in self._validation_functions_done:
@@ -98,17 +99,16 @@ def meta_schema_check_code() -> str:
     schema = draft7(meta_schema())
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema.pop("$id", None)
-    generator = YesNo(schema, resolver=RefResolver.from_schema(schema, handlers={}, store={}))
+    resolver = RefResolver.from_schema(schema, handlers={}, store={})
+    generator = YesNo(schema, resolver=resolver)  # type: ignore[no-untyped-call]
+    code: str = generator.global_state_code + "\n" + generator.func_code
     return (
         '"""The meta-schema\'s yes/no check (generator/spec.py, meta_schema_check_code).\n\n'
         "Generated from generator/spec.schema.json by `python -m generator.spec`: do not edit.\n"
         '"""\n\n'
         "# ruff: noqa\n"
         "# mypy: ignore-errors\n"
-        f'META_SCHEMA_SHA256 = "{meta_schema_digest()}"\n'
-        + generator.global_state_code
-        + "\n"
-        + generator.func_code
+        f'META_SCHEMA_SHA256 = "{meta_schema_digest()}"\n' + code
     )
 
 

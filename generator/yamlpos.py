@@ -60,7 +60,7 @@ class Positions(dict[Path, tuple[int, int]]):
         line, col = dict.__getitem__(self, path)
         return Pos(self.file, line, col)
 
-    def get(self, path: Path, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: Path, default: Any = None) -> Any:
         mark = dict.get(self, path)
         return default if mark is None else Pos(self.file, mark[0], mark[1])
 
@@ -88,7 +88,8 @@ class Document:
             if mark is not None:
                 return Pos(self.file, mark[0], mark[1])
             p = p[:-1]
-        return values.get((), Pos(self.file, 1, 1))
+        mark = dict.get(values, ()) or (1, 1)
+        return Pos(self.file, mark[0], mark[1])
 
 
 def _pos(file: str, node: yaml.Node | yaml.Event) -> Pos:
@@ -299,14 +300,13 @@ def _events_to_document(file: str, text: str) -> Document:
 
     try:
         get()  # the stream's start
-        event = get()
-        if type(event) is not yaml.DocumentStartEvent:
+        if type(get()) is not yaml.DocumentStartEvent:
             raise _Unlike  # no document
-        event = get()
+        event: Any = get()
         if type(event) is not mapping_start:
             raise _Unlike  # not a mapping: reported
-        mark = event.start_mark
-        values[()] = (mark.line + 1, mark.column + 1)
+        root: Any = event.start_mark
+        values[()] = (root.line + 1, root.column + 1)
         doc.data = collection(event, (), 0)
         if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
             raise _Unlike  # several documents: reported
