@@ -6,6 +6,7 @@ user sees all problems of a spec at once.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import keyword
 import re
@@ -42,8 +43,14 @@ from .ir import (
     Source,
     version_key,
 )
-from .naming import RESERVED, class_problem, method_problem, pascal, snake
+from .naming import RESERVED, class_problem, method_problem
+from .naming import pascal as _pascal
+from .naming import snake as _snake
 from .yamlpos import Document, Path
+
+# A large spec names the same wire names thousands of times; the names depend on them alone.
+snake = functools.cache(_snake)
+pascal = functools.cache(_pascal)
 
 _STRING_KEYS = ("min_length", "max_length", "max_bytes", "pattern", "forbidden_chars", "format")
 _NUMBER_KEYS = ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum")
@@ -57,6 +64,16 @@ _APPLIES = {
     "array": _ARRAY_KEYS,
     "object": _OBJECT_KEYS,
 }
+_TYPED_KEYS = _STRING_KEYS + _NUMBER_KEYS + _ARRAY_KEYS + _OBJECT_KEYS
+_TYPED_KEY_SET = frozenset(_TYPED_KEYS)
+
+
+@functools.cache
+def _applicable(types: tuple[str, ...]) -> frozenset[str]:
+    """The type-specific keys that apply to a schema of these types."""
+    return frozenset(k for t in types for k in _APPLIES.get(t, ()))
+
+
 _PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 _PATH_PARAM_TYPES = {"string", "integer", "integer_string", "number"}
 
@@ -135,9 +152,10 @@ class Builder:
         if raw.get("nullable") and "null" not in types:
             types.append("null")
         self.check_source(path, raw.get("source"))
-        allowed = {k for t in types for k in _APPLIES.get(t, ())}
-        for key in _STRING_KEYS + _NUMBER_KEYS + _ARRAY_KEYS + _OBJECT_KEYS:
-            if key in raw and key not in allowed:
+        allowed = _applicable(tuple(types))
+        misplaced = _TYPED_KEY_SET.intersection(raw).difference(allowed)
+        for key in _TYPED_KEYS if misplaced else ():
+            if key in misplaced:
                 self.error(
                     path + (key,),
                     f"{key} does not apply to type {' | '.join(types)}",
@@ -493,10 +511,16 @@ class Builder:
             request_id=env_raw.get("request_id"),
             source=env_raw.get("source"),
         )
+        # the client-enforced minimum interval of each operation (the last one listed counts)
+        min_intervals = {
+            lim.operation: lim.value
+            for lim in limits
+            if lim.kind == "min_interval" and lim.enforced_by == "client"
+        }
         ops = []
         op_ids = set()
         for op_id, raw in d.get("operations", {}).items():
-            op = self.operation(op_id, raw, limits, code_ref, note_ref)
+            op = self.operation(op_id, raw, min_intervals, code_ref, note_ref)
             ops.append(op)
             op_ids.add(op_id)
             self.check_wiring(op, auth, envelope)
@@ -663,7 +687,7 @@ class Builder:
             description=raw.get("description", ""),
         )
 
-    def operation(self, op_id, raw, limits, code_ref, note_ref) -> Operation:  # type: ignore[no-untyped-def]
+    def operation(self, op_id, raw, min_intervals, code_ref, note_ref) -> Operation:  # type: ignore[no-untyped-def]
         path: Path = ("operations", op_id)
         problem = method_problem(op_id)
         if problem:
@@ -740,13 +764,9 @@ class Builder:
             )
             note_ref(path + ("paging", "note"), paging.note)
         min_interval = None
-        for lim in limits:
-            if (
-                lim.operation == op_id
-                and lim.kind == "min_interval"
-                and lim.enforced_by == "client"
-            ):
-                min_interval = float(lim.value) if lim.value is not None else None
+        if op_id in min_intervals:
+            value = min_intervals[op_id]
+            min_interval = float(value) if value is not None else None
         examples = tuple(
             self.example(path + ("examples", i), ex, kind=ex["kind"])
             for i, ex in enumerate(raw.get("examples", []))
@@ -1018,16 +1038,22 @@ def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]
 
     Walks the value itself, so the cost is the size of the example, not of the whole spec.
     """
-    stack: list[tuple[Path, Any]] = [((), value)]
+    stack: list[tuple[Path, str, Any]] = [(at, "", value)]  # (path, pointer, value)
+    values = doc.values
     while stack:
-        rel, v = stack.pop()
-        pos = doc.values.get(at + rel)
+        path, pointer, v = stack.pop()
+        pos = values.get(path)
         if pos is not None:
-            yield pointers.join(rel), pos
+            yield pointer, pos
         if isinstance(v, dict):
-            stack.extend((rel + (k,), v[k]) for k in reversed(list(v)))
+            stack.extend(
+                (path + (k,), pointer + "/" + pointers.escape(str(k)), v[k])
+                for k in reversed(list(v))
+            )
         elif isinstance(v, list):
-            stack.extend((rel + (i,), v[i]) for i in reversed(range(len(v))))
+            stack.extend(
+                (path + (i,), f"{pointer}/{i}", v[i]) for i in reversed(range(len(v)))
+            )
 
 
 def _through_items(root: Schema, pointer: str) -> bool:

@@ -24,7 +24,10 @@ needs_libyaml = pytest.mark.skipif(
 
 
 def load_both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
-    """(document or errors) with libyaml's events, then with the pure-Python parser."""
+    """(document or errors) with libyaml's events, then with the pure-Python parser.
+
+    Also checks that libyaml's events composed into nodes (the path the events-to-values
+    fast path falls back to) give the same as the fast path."""
 
     def one() -> object:
         try:
@@ -33,11 +36,26 @@ def load_both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, obje
             return [str(e) for e in exc.errors]
         return (doc.data, doc.values, doc.keys)
 
+    def unlike(*args: object) -> None:
+        raise yamlpos._Unlike
+
     fast = one()
+    with monkeypatch.context() as m:
+        m.setattr(yamlpos, "_events_to_document", unlike)
+        composed = one()
+    assert fast == composed
     with monkeypatch.context() as m:
         m.setattr(yamlpos, "_CParser", None)
         slow = one()
     return fast, slow
+
+
+def fast_path_document(text: str) -> yamlpos.Document | None:
+    """What the events-to-values path gives, or None where it hands over to the composer."""
+    try:
+        return yamlpos._events_to_document("x.yaml", text)
+    except (yamlpos._Unlike, yaml.YAMLError):
+        return None
 
 
 def test_libyaml_is_found_where_present() -> None:
@@ -58,6 +76,66 @@ def test_shipped_specs_take_the_fast_path(spec: Path) -> None:
             loader.get_node()  # raises _Unlike where it would fall back
     finally:
         loader.dispose()
+
+
+@needs_libyaml
+@pytest.mark.parametrize("spec", sorted(SPECS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_shipped_specs_take_the_events_to_values_path(spec: Path) -> None:
+    """The shipped specs never hand over to the node composer (it costs 5x on large specs)."""
+    assert fast_path_document(spec.read_text("utf-8")) is not None
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: x\n",
+        "a: {b: [1, -2, +3, 0, true, False, null, ~, NULL, 1.5, '1e5', \"yes\"]}\n",
+        "name: n\ntype: t\nfalse_friend: f\nyes_man: y\n",  # keys resolved as strings
+        "a: <<\nb: =\nc: |\n  block\n",
+        "a: '名前'\nb: \"😀 \\u00e9\"\n",
+    ],
+)
+def test_the_events_to_values_path_reads_plain_specs(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = fast_path_document(text)
+    assert fast is not None
+    monkeypatch.setattr(yamlpos, "_CParser", None)
+    slow = yamlpos.load_yaml("x.yaml", text.encode())
+    assert (fast.data, fast.values, fast.keys) == (slow.data, slow.values, slow.keys)
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\n",  # an anchor, even unused
+        "a: !!str 1\n",  # a tag
+        "a: *x\n",  # an alias
+        "a: 1\na: 2\n",  # a duplicate key
+        "a: 0200000\n",  # octal in YAML 1.1
+        "a: " + "9" * 5000 + "\n",  # more digits than Python reads as an int
+        "a: yes\n",  # a YAML 1.1 boolean
+        "a: 1e5\n",  # a string that looks like a number
+        "a: 2024-01-01\n",  # a date
+        "a: .inf\n",
+        '"a": "\\ud800"\n',  # a lone surrogate
+        "1: a\n",  # a key that is not a string
+        "=: a\n",
+        "? [a]\n: 1\n",
+        "- a\n",  # not a mapping
+        "--- {a: 1}\n--- {b: 2}\n",  # several documents
+        "",
+        "a: {b: }\n",  # an empty value marked at the next token
+        "a: " + "[" * 70 + "]" * 70 + "\n",  # too deep
+        "a: [1, 2\n",  # a syntax error
+    ],
+)
+def test_the_events_to_values_path_hands_the_rest_to_the_composer(text: str) -> None:
+    """Each of these is reported, or rare: the composing path reads it (and load_both checks
+    the answers agree)."""
+    assert fast_path_document(text) is None
 
 
 @needs_libyaml
@@ -101,6 +179,7 @@ TRICKY = [
     b"a: x\x7fy\n",
     "a: \ufffe\n".encode(),
     b"a: " + b"[" * 70 + b"]" * 70 + b"\n",
+    b"a: " + b"9" * 5000 + b"\n",
     b"key with spaces: value with: colon\n'quoted key': 1\n\"dq\": 2\n",
     b"a: 'it''s'\nb: \"tab\\there\"\n",
     b"a:   \n  - 1\n  -   2\n",

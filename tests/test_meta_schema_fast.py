@@ -88,3 +88,51 @@ def test_fast_never_accepts_what_jsonschema_refuses(data: st.DataObject) -> None
             )
     if fast_accepts(doc):
         assert slow_accepts(doc), list(_validator().iter_errors(doc))[:3]
+
+
+# -- the compiled module ---------------------------------------------------------------------
+
+
+def test_the_compiled_check_is_current() -> None:
+    """generator/meta_schema_check.py is compiled from today's meta-schema (else loading would
+    compile it again in every process: run `python -m generator.spec`)."""
+    from generator import meta_schema_check, spec
+
+    assert meta_schema_check.META_SCHEMA_SHA256 == spec.meta_schema_digest()
+    assert _fast_validator() is meta_schema_check.validate
+
+
+def test_a_stale_compiled_check_is_compiled_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a module that does not match the meta-schema, the check is compiled at run time,
+    and it judges as the shipped one does."""
+    from generator import meta_schema_check, spec
+
+    monkeypatch.setattr(meta_schema_check, "META_SCHEMA_SHA256", "0" * 64)
+    spec._fast_validator.cache_clear()
+    try:
+        fresh = spec._fast_validator()
+    finally:
+        spec._fast_validator.cache_clear()
+    assert fresh is not meta_schema_check.validate
+    for doc in DOCS:
+        broken = copy.deepcopy(doc)
+        broken["operations"] = {"x": {"method": "GET"}}
+        fresh(doc)
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            fresh(broken)
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            meta_schema_check.validate(broken)
+
+
+def test_jsonschema_is_imported_only_to_word_a_problem() -> None:
+    """Loading a valid spec never imports jsonschema (a tenth of a second at start-up)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from generator.spec import load_service; "
+        f"load_service(__import__('pathlib').Path({str(ROOT / 'specs' / 'huawei_isales.yaml')!r})); "
+        "print('jsonschema' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
