@@ -106,9 +106,27 @@ def _formatted_before(out: Path | None, sources: dict[str, str]) -> dict[str, by
         return {}
 
 
-def _format(sources: dict[str, str], out: Path | None, jobs: int | None) -> dict[str, bytes]:
-    """black's output for each generated Python source, reusing what `out` proves current."""
-    files = _formatted_before(out, sources)
+# The hand-written runtime (templates/runtime/*.py) is kept in black's style: under this
+# formatter, black's output for each file is the file itself (tests/test_formatting.py proves
+# it), so it is copied as it is instead of formatted on every generate. Under any other
+# formatter (another black, another mode) it is formatted like every other file.
+VERBATIM_UNDER = "black 26.10.1, line_length=100, target_versions=PY311"
+
+
+def _verbatim(sources: dict[str, str], verbatim: set[str]) -> dict[str, bytes]:
+    """The sources of `verbatim` that need no formatting: black's output is their text."""
+    if formatting.formatter_key() != VERBATIM_UNDER:
+        return {}
+    return {name: sources[name].encode("utf-8") for name in sorted(verbatim)}
+
+
+def _format(
+    sources: dict[str, str], verbatim: set[str], out: Path | None, jobs: int | None
+) -> dict[str, bytes]:
+    """black's output for each generated Python source, reusing what `out` proves current;
+    the `verbatim` ones are black's style already (see VERBATIM_UNDER)."""
+    files = _verbatim(sources, verbatim)
+    files.update(_formatted_before(out, {n: t for n, t in sources.items() if n not in files}))
     todo = {name: text for name, text in sources.items() if name not in files}
     try:
         formatted = formatting.format_files(todo, jobs)
@@ -140,6 +158,7 @@ def render(
     runtime = templates_dir() / "runtime"
     for path in sorted(runtime.glob("*.py")):
         python[f"{PACKAGE}/_runtime/{path.name}"] = path.read_text("utf-8")
+    verbatim = set(python)  # hand-written, in black's style (VERBATIM_UNDER)
 
     def put(name: str, template: str, **context: Any) -> None:
         text = env.get_template(template).render(**base, **context)
@@ -220,7 +239,7 @@ def render(
         if s.text:  # what a later generate compares with (versions.read_snapshots)
             files[f"{prefix}/{versions.SNAPSHOT}"] = s.text
 
-    files.update(_format(python, previous, jobs))
+    files.update(_format(python, verbatim, previous, jobs))
     manifest = {
         "generator": f"callgen {__version__}",
         "black": formatting.BLACK_VERSION,

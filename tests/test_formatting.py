@@ -23,6 +23,7 @@ from generator.spec import load_specs
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
+RUNTIME = sorted((ROOT / "templates" / "runtime").glob("*.py"))
 
 
 def whole(source: str) -> str:
@@ -155,6 +156,10 @@ def unformatted() -> dict[str, str]:
     with pytest.MonkeyPatch.context() as m:
         m.setattr(formatting, "format_files", capture)
         generate.render(load_specs(SPECS))
+    # the runtime is copied without black (VERBATIM_UNDER), but another formatter formats it
+    # like the rest: it stays part of what is cut into pieces here
+    for path in RUNTIME:
+        captured[f"outbound/_runtime/{path.name}"] = path.read_text("utf-8")
     return captured
 
 
@@ -220,6 +225,40 @@ def test_the_formatter_key_names_blacks_version_and_mode() -> None:
     assert "line_length=100" in key and "PY311" in key
     mode = formatting.black_mode()
     assert mode.line_length == 100 and mode.target_versions == {black.TargetVersion.PY311}
+
+
+# -- the runtime, copied without black ---------------------------------------------------------
+
+
+def test_the_verbatim_formatter_is_the_pinned_one() -> None:
+    """What VERBATIM_UNDER vouches for is proved below under this black and mode only."""
+    assert generate.VERBATIM_UNDER == formatting.formatter_key()
+
+
+@pytest.mark.parametrize("path", RUNTIME, ids=lambda p: p.name)
+def test_each_runtime_file_is_blacks_own_output(path: Path) -> None:
+    """black leaves each hand-written runtime file as it is (else run `black templates/runtime`),
+    so copying it verbatim gives the bytes black would."""
+    text = path.read_text("utf-8")
+    assert whole(text) == text
+
+
+def test_the_runtime_is_copied_without_black(black_calls: list[str]) -> None:
+    files = generate.render(load_specs(SPECS), jobs=1)
+    assert black_calls and not [n for n in black_calls if "/_runtime/" in n]
+    assert len(RUNTIME) > 5
+    for path in RUNTIME:
+        assert files[f"outbound/_runtime/{path.name}"] == path.read_bytes()
+
+
+def test_under_another_formatter_the_runtime_is_formatted(
+    black_calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(formatting, "BLACK_VERSION", "99.1.0")
+    generate.render(load_specs(SPECS), jobs=1)
+    assert sorted(n for n in black_calls if "/_runtime/" in n) == [
+        f"outbound/_runtime/{p.name}" for p in RUNTIME
+    ]
 
 
 # -- the manifest: what may skip black, and every fallback --------------------------------------
@@ -321,7 +360,7 @@ def test_a_damaged_manifest_formats_everything_and_check_reports_it(
     code, err = check(capsys, tree)
     assert code == 1, err
     assert f"stale: {path}" in err and err.count("stale: ") == 1
-    assert sorted(black_calls) == python_files()
+    assert sorted(black_calls) == [n for n in python_files() if "/_runtime/" not in n]
 
 
 def test_a_missing_manifest_entry_formats_that_file(

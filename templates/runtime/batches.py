@@ -361,7 +361,9 @@ class _Run(Generic[T, R]):
         path = f"{self.items_at}/{index}" + (f"/{escape(name)}" if name else "")
         violation = Violation(path, "unique", self.unique_code, message)
         self.rejected.append(
-            RejectedItem(index, item, self.unique_code, str(violation), "client", None, (violation,))
+            RejectedItem(
+                index, item, self.unique_code, str(violation), "client", None, (violation,)
+            )
         )
 
     def next_half(self) -> _Chunk[T] | None:
