@@ -14,6 +14,8 @@ import json
 import os
 import re
 import shutil
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -53,20 +55,73 @@ def docstring(text: str, indent: int = 0) -> str:
     return repr(text)
 
 
+# how templates are compiled; part of the template cache's key (see _template_cache)
+_OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": False,
+}
+
+
 @functools.cache  # templates do not change while we run; compiling them is not free
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
+        bytecode_cache=_template_cache(),
+        **_OPTIONS,
     )
     env.filters["py"] = literal  # black's quotes: less for black to do
     env.filters["doc"] = docstring
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be read or written is
+    skipped (the template is compiled), never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - any damage (a bad pickle too) means: compile it
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _template_cache() -> _TemplateCache | None:
+    """Compiling the templates costs more than the rest of rendering one service, so their
+    compiled code is kept in the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then
+    callgen/templates-<key>).
+
+    jinja2 checks each entry against the template's source (a checksum) and Python's
+    version; the folder's key adds what else the compiled code depends on: jinja2's and
+    callgen's versions and the compile options. A folder that is not a private one of this
+    user is not used (compiled code is loaded from it), and then nothing is cached.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    options = repr(sorted((k, getattr(v, "__name__", v)) for k, v in _OPTIONS.items()))
+    key = hashlib.sha256(
+        f"{jinja2.__version__}|{__version__}|{sys.implementation.cache_tag}|{options}".encode()
+    ).hexdigest()[:16]
+    folder = os.path.join(base, "callgen", f"templates-{key}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if not private or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return None
+    return _TemplateCache(folder)
 
 
 def _render_digest(source: str) -> str:
