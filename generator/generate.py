@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, emit_models, emit_schema, emit_validators, formatting, versions
+from . import __version__, emit_models, emit_schema, emit_validators, formatting, layout, versions
 from .ir import Service
 from .literals import literal
 from .resources import templates_dir
@@ -73,6 +73,8 @@ def _environment() -> jinja2.Environment:
         **_OPTIONS,
     )
     env.filters["py"] = literal  # black's quotes: less for black to do
+    env.globals["laid"] = layout.laid  # and black's line splits
+    env.globals["call"] = layout.call
     env.filters["doc"] = docstring
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
