@@ -101,7 +101,9 @@ def main() -> int:
             huawei_client.OP_ADD_CALL_DATA, min_interval=None
         )
         ours = huawei_isales.Client(base, access_key="AK", secret_key="SK")
-        strict = huawei_isales.Client(base, access_key="AK", secret_key="SK", strict_responses=True)
+        strict = huawei_isales.Client(
+            base, access_key="AK", secret_key="SK", strict_responses=True
+        )
         plain = httpx.Client()
 
         def call_ours() -> None:
