@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 import pytest
@@ -43,17 +44,30 @@ def test_the_cache_is_a_private_folder_of_the_users_cache(cache_home: Path) -> N
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
+def compiled_by(env: jinja2.Environment) -> list[str]:
+    """The templates `env` compiles from source from now on (not those it loads compiled)."""
+    names: list[str] = []
+    real = env._compile
+
+    def counting(source: str, filename: str) -> CodeType:
+        names.append(filename)
+        return real(source, filename)
+
+    env._compile = counting  # type: ignore[method-assign]
+    return names
+
+
 def test_a_second_run_loads_what_the_first_compiled(cache_home: Path) -> None:
     cache = generate._template_cache()
     assert cache is not None
-    first = environment(cache, TEMPLATES).get_template("a.txt.j2").render(items=[1, 2])
-    assert len(entries(Path(cache.directory))) == 1
-    compiled: list[str] = []
     env = environment(cache, TEMPLATES)
-    real = env._compile
-    env._compile = lambda source, filename: compiled.append(filename) or real(source, filename)  # type: ignore[method-assign]
+    compiled = compiled_by(env)
+    first = env.get_template("a.txt.j2").render(items=[1, 2])
+    assert len(compiled) == 1 and len(entries(Path(cache.directory))) == 1
+    env = environment(cache, TEMPLATES)
+    compiled = compiled_by(env)
     assert env.get_template("a.txt.j2").render(items=[1, 2]) == first == "1-2-"
-    assert compiled == []  # from the cache
+    assert compiled == []  # loaded from the cache
 
 
 def test_an_edited_template_is_compiled_again(cache_home: Path) -> None:
@@ -114,4 +128,5 @@ def test_the_key_names_what_the_compiled_code_depends_on(
     other = generate._template_cache()
     assert cache is not None and other is not None and cache.directory != other.directory
     monkeypatch.setattr(jinja2, "__version__", "0.0.1")
-    assert generate._template_cache().directory not in (cache.directory, other.directory)  # type: ignore[union-attr]
+    third = generate._template_cache()
+    assert third is not None and third.directory not in (cache.directory, other.directory)
