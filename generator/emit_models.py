@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from . import pointers
+from . import layout, pointers
 from .emit_validators import entry_name
 from .ir import ObjectType, Operation, Property, Schema, Service
 from .literals import literal
@@ -569,7 +569,7 @@ def client_context(service: Service) -> dict[str, object]:
     params: list[tuple[str, str, str | None]]  # (name, annotation, default or None)
     if auth.scheme == "body_token":
         params = [("token", "str", None)]
-        expr = f"_http.BodyTokenAuth(token, pointer={literal(auth.body_field or '/token')})"
+        expr = ("_http.BodyTokenAuth", ["token", f"pointer={literal(auth.body_field or '/token')}"])
         doc = f"The token travels inside the JSON body at {auth.body_field or '/token'}."
     elif auth.scheme == "huawei_auth_v2":
         params = [
@@ -578,8 +578,11 @@ def client_context(service: Service) -> dict[str, object]:
             ("auth_variant", "AuthV2Variant", "DEFAULT_AUTH_V2_VARIANT"),
         ]
         expr = (
-            "_http.HuaweiAuthV2Auth(HuaweiAuthV2Signer(access_key, secret_key, auth_variant), "
-            f"header={literal(auth.header or 'Authorization')})"
+            "_http.HuaweiAuthV2Auth",
+            [
+                "HuaweiAuthV2Signer(access_key, secret_key, auth_variant)",
+                f"header={literal(auth.header or 'Authorization')}",
+            ],
         )
         doc = (
             "Requests are signed with the AK/SK auth-v2 scheme. auth_variant chooses the signing\n"
@@ -589,7 +592,7 @@ def client_context(service: Service) -> dict[str, object]:
         )
     elif auth.scheme == "rsa_sha256_headers":
         params = [("app_id", "str", None), ("private_key_pem", "str | bytes", None)]
-        expr = "_http.RsaHeadersAuth(RsaSha256Signer(app_id, private_key_pem))"
+        expr = ("_http.RsaHeadersAuth", ["RsaSha256Signer(app_id, private_key_pem)"])
         doc = (
             "Requests carry appId, timestamp and an SHA256withRSA sign header (see RsaSha256Signer;"
             " needs the rsa extra: cryptography)."
@@ -605,7 +608,8 @@ def client_context(service: Service) -> dict[str, object]:
         headers["Content-Type"] = "application/json"
     return {
         "auth_params": params,
-        "auth_expr": expr,
+        # `auth=` of the core's constructor, at its indentation in the template
+        "auth_expr": layout.call(f"auth={expr[0]}(", expr[1], "),", 12),
         "auth_doc": doc,
         "headers": headers,
         "success": sorted(str(v) for v in service.envelope.success),

@@ -14,6 +14,7 @@ from typing import Self
 
 from . import formats, pointers
 from .ir import ObjectType, Schema, Service
+from .layout import width
 from .literals import literal
 from .naming import pascal
 
@@ -47,9 +48,10 @@ class Module:
         lines = []
         for source, name in self.constants.items():
             line = f"{name} = {source}"
-            if len(line) > LINE_LENGTH and source.startswith("re.compile(") and source[-1] == ")":
+            call = next((c for c in ("re.compile(", "frozenset(") if source.startswith(c)), None)
+            if call and width(line) > LINE_LENGTH and source[-1] == ")":
                 # black's split of a call too long for a line: its argument on a line of its own
-                line = f"{name} = re.compile(\n    {source[len('re.compile(') : -1]}\n)"
+                line = f"{name} = {call}\n    {source[len(call) : -1]}\n)"
             lines.append(line)
         return lines
 
@@ -634,9 +636,17 @@ def emit(service: Service) -> Validators:
         entries.append(EntryPoint(entry_name(name, kind), name, kind, root))
     return Validators(
         constants=module.constant_lines(),
-        functions=module.lines,
+        # without the blank lines after the last function: the template puts two there
+        functions=_without_trailing_blanks(module.lines),
         entries=entries,
         must_match=[(key, tuple(pointers.split(ptr))) for ptr, key in emitter.must_match.items()],
         operations=tuple(op.id for op in service.operations),
         callbacks=tuple(cb.name for cb in service.callbacks),
     )
+
+
+def _without_trailing_blanks(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]

@@ -206,6 +206,7 @@ def _format_files(sources: dict[str, str], jobs: int | None) -> dict[str, str]:
     parallel = jobs > 1 and len(work) > 1 and total >= PARALLEL_FROM and _may_fork()
     with _collector_paused():
         if parallel:
+            black_mode()  # black imported once, here: forked workers inherit it
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 pieces = [split_sources[name][i] for name, i in work]
                 chunk = max(1, len(pieces) // (jobs * 8))

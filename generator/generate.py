@@ -14,13 +14,24 @@ import json
 import os
 import re
 import shutil
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import __version__, emit_cli, emit_models, emit_schema, emit_validators, formatting, versions
+from . import (
+    __version__,
+    emit_cli,
+    emit_models,
+    emit_schema,
+    emit_validators,
+    formatting,
+    layout,
+    versions,
+)
 from .ir import Service
 from .literals import literal
 from .resources import templates_dir
@@ -53,20 +64,75 @@ def docstring(text: str, indent: int = 0) -> str:
     return repr(text)
 
 
+# how templates are compiled; part of the template cache's key (see _template_cache)
+_OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": False,
+}
+
+
 @functools.cache  # templates do not change while we run; compiling them is not free
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
+        bytecode_cache=_template_cache(),
+        **_OPTIONS,
     )
     env.filters["py"] = literal  # black's quotes: less for black to do
+    env.globals["laid"] = layout.laid  # and black's line splits
+    env.globals["call"] = layout.call
     env.filters["doc"] = docstring
     env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be read or written is
+    skipped (the template is compiled), never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - any damage (a bad pickle too) means: compile it
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _template_cache() -> _TemplateCache | None:
+    """Compiling the templates costs more than the rest of rendering one service, so their
+    compiled code is kept in the user's cache folder ($XDG_CACHE_HOME or ~/.cache, then
+    callgen/templates-<key>).
+
+    jinja2 checks each entry against the template's source (a checksum) and Python's
+    version; the folder's key adds what else the compiled code depends on: jinja2's and
+    callgen's versions and the compile options. A folder that is not a private one of this
+    user is not used (compiled code is loaded from it), and then nothing is cached.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    options = repr(sorted((k, getattr(v, "__name__", v)) for k, v in _OPTIONS.items()))
+    key = hashlib.sha256(
+        f"{jinja2.__version__}|{__version__}|{sys.implementation.cache_tag}|{options}".encode()
+    ).hexdigest()[:16]
+    folder = os.path.join(base, "callgen", f"templates-{key}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if not private or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return None
+    return _TemplateCache(folder)
 
 
 def _render_digest(source: str) -> str:
@@ -106,9 +172,27 @@ def _formatted_before(out: Path | None, sources: dict[str, str]) -> dict[str, by
         return {}
 
 
-def _format(sources: dict[str, str], out: Path | None, jobs: int | None) -> dict[str, bytes]:
-    """black's output for each generated Python source, reusing what `out` proves current."""
-    files = _formatted_before(out, sources)
+# The hand-written runtime (templates/runtime/*.py) is kept in black's style: under this
+# formatter, black's output for each file is the file itself (tests/test_formatting.py proves
+# it), so it is copied as it is instead of formatted on every generate. Under any other
+# formatter (another black, another mode) it is formatted like every other file.
+VERBATIM_UNDER = "black 26.10.1, line_length=100, target_versions=PY311"
+
+
+def _verbatim(sources: dict[str, str], verbatim: set[str]) -> dict[str, bytes]:
+    """The sources of `verbatim` that need no formatting: black's output is their text."""
+    if formatting.formatter_key() != VERBATIM_UNDER:
+        return {}
+    return {name: sources[name].encode("utf-8") for name in sorted(verbatim)}
+
+
+def _format(
+    sources: dict[str, str], verbatim: set[str], out: Path | None, jobs: int | None
+) -> dict[str, bytes]:
+    """black's output for each generated Python source, reusing what `out` proves current;
+    the `verbatim` ones are black's style already (see VERBATIM_UNDER)."""
+    files = _verbatim(sources, verbatim)
+    files.update(_formatted_before(out, {n: t for n, t in sources.items() if n not in files}))
     todo = {name: text for name, text in sources.items() if name not in files}
     try:
         formatted = formatting.format_files(todo, jobs)
@@ -140,6 +224,7 @@ def render(
     runtime = templates_dir() / "runtime"
     for path in sorted(runtime.glob("*.py")):
         python[f"{PACKAGE}/_runtime/{path.name}"] = path.read_text("utf-8")
+    verbatim = set(python)  # hand-written, in black's style (VERBATIM_UNDER)
 
     def put(name: str, template: str, **context: Any) -> None:
         text = env.get_template(template).render(**base, **context)
@@ -223,7 +308,7 @@ def render(
         if s.text:  # what a later generate compares with (versions.read_snapshots)
             files[f"{prefix}/{versions.SNAPSHOT}"] = s.text
 
-    files.update(_format(python, previous, jobs))
+    files.update(_format(python, verbatim, previous, jobs))
     manifest = {
         "generator": f"callgen {__version__}",
         "black": formatting.BLACK_VERSION,

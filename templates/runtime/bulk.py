@@ -164,7 +164,9 @@ def _csv_rows(text: str, name: str, spec: ItemSpec) -> list[Row]:
                 continue
             if all_text and len(record) <= len(columns):  # the usual case, kept fast
                 if "" in record:
-                    rows.append(Row(start, {w: c for w, c in zip(columns, record, strict=False) if c}))
+                    rows.append(
+                        Row(start, {w: c for w, c in zip(columns, record, strict=False) if c})
+                    )
                 else:
                     rows.append(Row(start, dict(zip(columns, record, strict=False))))
                 continue
