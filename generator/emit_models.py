@@ -43,7 +43,7 @@ def enum_literal(s: Schema) -> str | None:
         values = [int(v) for v in values]
     elif wire not in ("string", "integer", "boolean"):
         return None
-    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
+    return "Literal[" + ", ".join(literal(v) for v in values) + "]"
 
 
 def annotation(s: Schema, models: str = "", *, open_enums: bool = False) -> str:

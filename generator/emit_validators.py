@@ -608,7 +608,7 @@ def _name_type(names: tuple[str, ...]) -> str:
     """`Literal["a", "b"]`, or `Never` when there is no name (no call type-checks then)."""
     if not names:
         return "Never"
-    return "Literal[" + ", ".join(repr(n) for n in names) + "]"
+    return "Literal[" + ", ".join(literal(n) for n in names) + "]"
 
 
 def emit(service: Service) -> Validators:
