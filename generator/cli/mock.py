@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .common import UsageError
+
 EPILOG = """\
 The first line on standard output is the bound URL (e.g. http://127.0.0.1:41234), flushed as
 soon as the server accepts connections. SIGINT or SIGTERM stop it cleanly (exit status 0).
@@ -226,7 +228,7 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
     """The MockConfig an argument namespace asks for (ValueError names a bad option)."""
     from outbound._runtime.signing import DEFAULT_AUTH_V2_VARIANT
 
-    from .mock.config import Fault, MockConfig
+    from ..mock.config import Fault, MockConfig
 
     if len(args.access_key) != len(args.secret_key):
         raise ValueError("give one --secret-key per --access-key, in the same order")
@@ -287,7 +289,7 @@ def _specs_dir(given: Path | None) -> Path:
     here = Path("specs")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parent.parent / "specs"
+    return Path(__file__).resolve().parent.parent.parent / "specs"
 
 
 def _notes(service: Any, config: Any) -> list[str]:
@@ -306,12 +308,11 @@ def _notes(service: Any, config: Any) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; 0 on a clean stop."""
-    from .cli import UsageError
-    from .mock.app import create_app
-    from .mock.config import MockConfigError
-    from .mock.core import Simulator
-    from .mock.server import bind, serve_forever, url_of
-    from .spec import load_specs
+    from ..mock.app import create_app
+    from ..mock.config import MockConfigError
+    from ..mock.core import Simulator
+    from ..mock.server import bind, serve_forever, url_of
+    from ..spec import load_specs
 
     services = {s.name: s for s in load_specs(_specs_dir(args.specs))}
     service = services.get(args.service)

@@ -1,0 +1,29 @@
+"""`callgen schema`: print the JSON Schema of a body."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .common import OK, UsageError, kind_options, service_module
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "schema", help="print the JSON Schema of a body"
+    )
+    p.add_argument("service", help="service name, e.g. huawei_isales")
+    p.add_argument("operation", help="operation id (or callback name with --callback)")
+    kind_options(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    module = service_module(args.service)
+    try:
+        schema = module.schema(args.operation, args.kind or "request")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return OK
