@@ -276,3 +276,54 @@ def test_console_script_version() -> None:
 def test_usage_mistakes_exit_2(args: list[str]) -> None:
     code, _, err = callgen(*args)
     assert code == 2 and "usage: callgen" in err
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+def test_list_shows_every_service_with_its_version_and_counts() -> None:
+    specs = {s.name: s for s in load_specs(ROOT / "specs")}
+    code, out, err = callgen("list")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(specs)
+    for line in lines:
+        s = specs[line.split()[0]]
+        assert line.split()[1] == s.version
+        assert f"{len(s.operations)} operation" in line and s.title in line
+        assert f"{len(s.error_codes)} code" in line
+
+
+def test_list_of_a_service_shows_operations_callbacks_and_codes() -> None:
+    (yantong,) = [s for s in load_specs(ROOT / "specs") if s.name == "yantong_groupcall"]
+    code, out, _ = callgen("list", "yantong_groupcall")
+    assert code == 0
+    assert out.startswith(f"yantong_groupcall {yantong.version}: ")
+    for op in yantong.operations:
+        (line,) = [li for li in out.splitlines() if li.split()[:1] == [op.id]]
+        assert op.method in line and op.path in line
+    assert "POST /api.php?r=groupcall/task-list" in out  # Yantong's routes differ by query
+    assert "callbacks (1):\n  call_result " in out
+    (huawei,) = [s for s in load_specs(ROOT / "specs") if s.name == "huawei_isales"]
+    code, out, _ = callgen("list", "huawei_isales")
+    for c in huawei.error_codes:
+        (line,) = [li for li in out.splitlines() if li.split()[:1] == [c.code]]
+        where = "success" if c.success else ", ".join(c.operations) or "any operation"
+        assert f"[{where}]" in line and line.endswith(c.description)
+
+
+def test_list_json_agrees_with_the_specs() -> None:
+    (huawei,) = [s for s in load_specs(ROOT / "specs") if s.name == "huawei_isales"]
+    code, out, _ = callgen("list", "huawei_isales", "--json")
+    assert code == 0
+    listed = json.loads(out)
+    assert [o["id"] for o in listed["operations"]] == [o.id for o in huawei.operations]
+    assert [c["code"] for c in listed["codes"]] == [c.code for c in huawei.error_codes]
+    code, out, _ = callgen("list", "--json")
+    assert {row["service"] for row in json.loads(out)} >= {"huawei_isales", "quanshi_event"}
+
+
+def test_list_unknown_service_names_the_known_ones() -> None:
+    code, out, err = callgen("list", "nosuch")
+    assert code == 2 and out == ""
+    assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales" in err

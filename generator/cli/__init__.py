@@ -1,4 +1,4 @@
-"""`callgen`: generate, check, diff, validate, schema, openapi, mock, audit.
+"""`callgen`: generate, check, list, validate, schema, openapi, diff, mock, audit.
 
 One module per command, each with `add_parser(subparsers)` and `run(args) -> int`; each imports
 at start-up only the standard library and `common`, and what its command needs when it runs.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from types import ModuleType
 
@@ -23,6 +24,7 @@ __all__ = ["COMMANDS", "FINDINGS", "OK", "USAGE", "UsageError", "main"]
 COMMANDS = (
     "generate",
     "check",
+    "list",
     "validate",
     "schema",
     "openapi",
@@ -65,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `callgen list | head`: the reader had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return OK
     except Exception as exc:  # noqa: BLE001 - a bug of ours: no traceback, but say how to report it
         print(
             f"callgen {args.command}: internal error: {type(exc).__name__}: {exc} "
