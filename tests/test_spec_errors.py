@@ -296,14 +296,46 @@ CASES = [
         "unknown_top_level_key",
         *append("title: Demo service\n", "titel: Demo\n"),
         "titel",
-        "unknown key 'titel' in the top level (allowed: auth, base_url,",
+        "unknown key 'titel' in the top level: did you mean `title`? (allowed: auth, base_url,",
     ),
     Case(
         "unknown_key_in_property",
         "        max_length: 24\n        pattern",
         "        maxlength: 24\n        pattern",
         "maxlength",
-        "unknown key 'maxlength' in types/Number/properties/called (allowed: codes, default,",
+        "unknown key 'maxlength' in types/Number/properties/called: did you mean `max_length`? "
+        "(allowed: codes, default,",
+    ),
+    Case(
+        "camel_case_key_suggests_the_snake_case_one",
+        "        max_length: 24\n        pattern",
+        "        maxLength: 24\n        pattern",
+        "maxLength",
+        "unknown key 'maxLength' in types/Number/properties/called: did you mean `max_length`?",
+    ),
+    Case(
+        "unknown_key_far_from_every_known_one_suggests_nothing",
+        *append("title: Demo service\n", "zzz_flavour: Demo\n"),
+        "zzz_flavour",
+        "unknown key 'zzz_flavour' in the top level (allowed: auth, base_url,",
+    ),
+    Case(
+        "property_one_level_too_shallow",
+        "        items: {ref: Number}\n        group:\n          type: string\n"
+        "          must_match: /numbers/*/called\n",
+        "        items: {ref: Number}\n      group:\n        type: string\n"
+        "        must_match: /numbers/*/called\n",
+        "group:\n        type: string\n        must_match",
+        "unknown key 'group' in operations/add_numbers/request: it looks like a property "
+        "written one level too shallow; indent it under `properties` (line 66)",
+        count=1,
+    ),
+    Case(
+        "property_keyword_one_level_too_shallow",
+        *append('        source: "002 Table 4 #1"\n', "      max_length: 24\n"),
+        "max_length: 24\n      kind",
+        "types/Number/properties: 'max_length' is a property keyword, not a property name: it "
+        "is written one level too shallow; indent it under the property 'called' (line 37)",
     ),
     Case(
         "string_for_min_length",
