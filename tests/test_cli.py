@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "generated" / "outbound"
 
 
-def callgen(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+def callgen(*args: str, stdin: str | bytes | None = None, cwd: Path = ROOT) -> tuple[int, str, str]:
     # no .pyc files in generated/ (tests never write there)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     proc = subprocess.run(
         [sys.executable, "-m", "generator", *args],
         check=False,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         input=data if data is not None else b"",
         capture_output=True,
@@ -327,3 +327,39 @@ def test_list_unknown_service_names_the_known_ones() -> None:
     code, out, err = callgen("list", "nosuch")
     assert code == 2 and out == ""
     assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales" in err
+
+
+# -- --specs: a folder or one file; no folder at all -------------------------------------------
+
+
+def test_specs_accepts_one_spec_file() -> None:
+    code, out, _ = callgen("list", "--specs", "specs/quanshi_event.yaml")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == ["quanshi_event"]
+    code, from_file, _ = callgen("openapi", "quanshi_event", "--specs", "specs/quanshi_event.yaml")
+    code2, from_folder, _ = callgen("openapi", "quanshi_event")
+    assert code == code2 == 0 and from_file == from_folder
+
+
+def test_generate_and_check_from_one_spec_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spec = "specs/quanshi_event.yaml"
+    code, printed, err = callgen("generate", "--specs", spec, "--out", str(out), "--jobs", "1")
+    assert code == 0, err
+    assert "for 1 services" in printed
+    assert (out / "outbound" / "quanshi_event").is_dir()
+    assert not (out / "outbound" / "huawei_isales").exists()
+    code, printed, err = callgen("check", "--specs", spec, "--out", str(out), "--jobs", "1")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("command", [["list"], ["openapi", "quanshi_event"], ["generate"]])
+def test_no_specs_folder_says_to_pass_specs(tmp_path: Path, command: list[str]) -> None:
+    code, out, err = callgen(*command, cwd=tmp_path)
+    assert code == 2 and out == ""
+    assert "no spec folder 'specs' in " in err
+    assert "pass --specs PATH (a spec folder or one spec file)" in err
+
+
+def test_a_missing_specs_path_is_named(tmp_path: Path) -> None:
+    code, _, err = callgen("list", "--specs", str(tmp_path / "nope.yaml"))
+    assert code == 2 and f"--specs {tmp_path / 'nope.yaml'}: no such spec folder or file" in err

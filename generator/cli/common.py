@@ -10,6 +10,7 @@ import argparse
 import importlib
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -74,3 +75,26 @@ def service_module(name: str) -> ModuleType:
     if name not in outbound.SERVICES:
         raise UsageError(f"unknown service {name!r}; known: {', '.join(outbound.SERVICES)}")
     return importlib.import_module(f"outbound.{name}")
+
+
+def load_specs(specs: Path) -> list[Any]:
+    """The checked specs (`spec.LoadedSpec`) of --specs: a folder, or one spec file. A missing
+    default folder (callgen run outside a clone) says to pass --specs; SpecErrors propagate."""
+    from ..spec import LoadedSpec, load_document, load_spec_folder
+
+    if specs.is_file():
+        doc, service = load_document(specs)
+        return [LoadedSpec(service, doc)]
+    if not specs.exists():
+        if specs == Path("specs"):
+            raise UsageError(
+                f"no spec folder 'specs' in {Path.cwd()}: run callgen in a clone of the specs, "
+                "or pass --specs PATH (a spec folder or one spec file)"
+            )
+        raise UsageError(f"--specs {specs}: no such spec folder or file")
+    return load_spec_folder(specs)
+
+
+def load_services(specs: Path) -> list[Any]:
+    """The IR (`ir.Service`) of every spec of --specs (see `load_specs`)."""
+    return [loaded.service for loaded in load_specs(specs)]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import FINDINGS, OK, UsageError, jobs_option, specs_option
+from .common import FINDINGS, OK, UsageError, jobs_option, load_specs, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -31,9 +31,8 @@ def render_checked(specs: Path, out: Path, jobs: int | None) -> tuple[list[Any],
     propagate. Files of `out` that its manifest proves current are not formatted again."""
     from .. import examples, generate, sandbox
     from ..errors import SpecErrors
-    from ..spec import load_spec_folder
 
-    loaded = load_spec_folder(specs)
+    loaded = load_specs(specs)
     services = [s.service for s in loaded]
     files = generate.render(services, previous=out, jobs=jobs)
     # validators only: importing the clients and models too costs more than the examples

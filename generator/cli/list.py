@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from .common import OK, UsageError, specs_option
+from .common import OK, UsageError, load_services, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -118,9 +118,7 @@ def _text_detail(service: Any) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..spec import load_specs
-
-    services = load_specs(args.specs)
+    services = load_services(args.specs)
     if args.service is None:
         if args.json:
             print(json.dumps([_overview(s) for s in services], ensure_ascii=False, indent=2))

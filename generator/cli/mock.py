@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .common import UsageError
+from .common import UsageError, load_services, specs_option
 
 EPILOG = """\
 The first line on standard output is the bound URL (e.g. http://127.0.0.1:41234), flushed as
@@ -70,7 +70,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("service", metavar="SERVICE", help="service name, e.g. huawei_isales")
-    p.add_argument("--specs", type=Path, default=None, help="spec folder (default: specs)")
+    specs_option(p, default=None)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default: 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of generated ids and call outcomes")
@@ -287,9 +287,8 @@ def _specs_dir(given: Path | None) -> Path:
     if given is not None:
         return given
     here = Path("specs")
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent.parent / "specs"
+    clone = Path(__file__).resolve().parent.parent.parent / "specs"  # callgen run from a clone
+    return clone if not here.is_dir() and clone.is_dir() else here
 
 
 def _notes(service: Any, config: Any) -> list[str]:
@@ -312,9 +311,8 @@ def run(args: argparse.Namespace) -> int:
     from ..mock.config import MockConfigError
     from ..mock.core import Simulator
     from ..mock.server import bind, serve_forever, url_of
-    from ..spec import load_specs
 
-    services = {s.name: s for s in load_specs(_specs_dir(args.specs))}
+    services = {s.name: s for s in load_services(_specs_dir(args.specs))}
     service = services.get(args.service)
     if service is None:
         raise UsageError(f"unknown service {args.service!r}; known: {', '.join(sorted(services))}")

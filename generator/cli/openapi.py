@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import OK, UsageError, specs_option
+from .common import OK, UsageError, load_services, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -25,9 +25,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from ..emit_openapi import openapi_document
-    from ..spec import load_specs
 
-    services = {s.name: s for s in load_specs(args.specs)}
+    services = {s.name: s for s in load_services(args.specs)}
     service = services.get(args.service)
     if service is None:
         raise UsageError(f"unknown service {args.service!r}; known: {', '.join(sorted(services))}")
