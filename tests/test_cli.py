@@ -67,7 +67,7 @@ def test_valid_request_from_a_file(tmp_path: Path, examples: dict[Any, Any]) -> 
     code, out, err = callgen(
         "validate", "huawei_isales", "add_call_data", write_json(tmp_path / "b.json", body)
     )
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, "valid\n", "")
 
 
 def test_valid_request_from_stdin(examples: dict[Any, Any]) -> None:
@@ -75,7 +75,7 @@ def test_valid_request_from_stdin(examples: dict[Any, Any]) -> None:
     code, out, _ = callgen(
         "validate", "quanshi_event", "create_event_call", "-", stdin=json.dumps(body)
     )
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "valid\n")
 
 
 def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
@@ -83,7 +83,7 @@ def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
     code, out, _ = callgen(
         "validate", "yantong_groupcall", "list_tasks", "-", "--response", stdin=json.dumps(response)
     )
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "valid\n")
     callback = examples[("yantong_groupcall", "call_result", "doc_callback")]
     code, out, _ = callgen(
         "validate",
@@ -93,7 +93,7 @@ def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
         "--callback",
         stdin=json.dumps(callback),
     )
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "valid\n")
 
 
 def test_violations_one_per_line(tmp_path: Path, examples: dict[Any, Any]) -> None:
@@ -183,11 +183,74 @@ def test_usage_errors_exit_2_with_a_helpful_message(args: list[str], message: st
     assert err.startswith("callgen validate: ")
 
 
-@pytest.mark.parametrize("raw", [b"{", b"", b"\xff\xfe\x00garbage", b"{'single': 1}"])
-def test_bad_json_exits_2(raw: bytes) -> None:
+@pytest.mark.parametrize(
+    ("raw", "at"),
+    [
+        (b"{", "<stdin>:1:2: "),
+        (b"", "<stdin>:1:1: "),
+        (b"\xff\xfe\x00garbage", "<stdin>:1:1: "),
+        (b"{'single': 1}", "<stdin>:1:2: "),
+        (b'{\n  "a": 1,\n  "b": tru\n}', "<stdin>:3:8: "),
+        (b'{\n  "a": "\xc3"\n}', "<stdin>:2:9: "),  # not UTF-8: the offending byte
+    ],
+)
+def test_bad_json_exits_2_at_file_line_col(raw: bytes, at: str) -> None:
     code, out, err = callgen("validate", "huawei_isales", "add_call_data", "-", stdin=raw)
     assert code == 2 and out == ""
-    assert "is not JSON" in err
+    assert err.startswith(at + "is not JSON: "), err
+
+
+def test_bad_json_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "body.json"
+    path.write_text('{"callDataList": [\n  {"called": "1"},\n]}', "utf-8")
+    code, _, err = callgen("validate", "huawei_isales", "add_call_data", str(path))
+    assert code == 2 and err.startswith(f"{path}:3:1: is not JSON: ")
+
+
+def test_pattern_and_format_violations_show_the_value(examples: dict[Any, Any]) -> None:
+    body = json.loads(json.dumps(examples[("huawei_isales", "add_call_data", "doc_request")]))
+    body["callDataList"][0]["called"] = "12ab"
+    long = "9" * 60 + "x"
+    body["callDataList"][1:] = [{**body["callDataList"][0], "called": long}]
+    code, out, _ = callgen(
+        "validate", "huawei_isales", "add_call_data", "-", stdin=json.dumps(body)
+    )
+    assert code == 1
+    (first,) = [
+        li for li in out.splitlines() if li.startswith("/callDataList/0/called: must match")
+    ]
+    assert first.endswith(", got '12ab' [pattern, 02000002]")
+    (second,) = [
+        li for li in out.splitlines() if li.startswith("/callDataList/1/called: must match")
+    ]
+    assert ", got '" + "9" * 39 + "…'" in second  # quoted, shortened to 40 characters
+    code, out, _ = callgen(
+        "validate", "huawei_isales", "add_call_data", "-", "--json", stdin=json.dumps(body)
+    )
+    rows = [r for r in json.loads(out) if r["path"] == "/callDataList/0/called"]
+    assert any(r["rule"] == "pattern" and r["message"].endswith(", got '12ab'") for r in rows)
+
+
+def test_a_response_deviation_shows_the_value_the_server_sent(
+    examples: dict[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generated validators put the value into deviation messages of responses and
+    callbacks (what the server sent), never into request violations (the caller's own body: it
+    ends up in a ValidationError's text, which is logged, and may hold tokens)."""
+    import importlib
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # no .pyc in generated/
+    yantong = importlib.import_module("outbound.yantong_groupcall")
+    huawei = importlib.import_module("outbound.huawei_isales")
+    response = json.loads(json.dumps(examples[("yantong_groupcall", "add_batch", "doc_response")]))
+    response["info"]["batch_id"] = "12ab-" + "x" * 50
+    (v,) = yantong.validate_response("add_batch", response)
+    assert v.message == "must be a string of digits, got '12ab-" + "x" * 34 + "…'"
+    request = json.loads(json.dumps(examples[("huawei_isales", "add_call_data", "doc_request")]))
+    request["callDataList"][0]["called"] = "12ab-secret"
+    found = huawei.validate_request("add_call_data", request)
+    assert [v.rule for v in found] == ["pattern"]
+    assert "12ab-secret" not in str(found[0])
 
 
 def test_response_and_callback_exclude_each_other() -> None:

@@ -16,7 +16,7 @@ import sys
 from types import ModuleType
 
 from .. import __version__
-from .common import FINDINGS, OK, USAGE, UsageError
+from .common import FINDINGS, OK, USAGE, LocatedError, Parser, UsageError
 
 __all__ = ["COMMANDS", "FINDINGS", "OK", "USAGE", "UsageError", "main"]
 
@@ -39,7 +39,7 @@ def _command(name: str) -> ModuleType:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="callgen",
         description="Typed Python clients, validators and schemas from vendor outbound-call specs.",
     )
@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         for error in exc.errors:
             print(error, file=sys.stderr)
         print(f"{len(exc.errors)} problem(s) in the specs", file=sys.stderr)
+        return USAGE
+    except LocatedError as exc:  # FILE:LINE:COL first, as editors and CI annotations read it
+        print(exc, file=sys.stderr)
         return USAGE
     except UsageError as exc:
         print(f"callgen {args.command}: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -15,8 +16,60 @@ from typing import Any
 OK, FINDINGS, USAGE = 0, 1, 2
 
 
+class Parser(argparse.ArgumentParser):
+    """callgen's parsers: `listing`, if set, adds to the epilog when help is shown (the
+    choices of SERVICE and OPERATION, read then, not at every start)."""
+
+    listing: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.listing is not None:
+            extra = self.listing()
+            self.epilog = f"{self.epilog}\n\n{extra}" if self.epilog else extra
+            self.listing = None
+        return super().format_help()
+
+
+def spec_listing() -> str:
+    """The services of the default spec folder, by file name (no spec is read)."""
+    here = Path("specs")
+    clone = Path(__file__).resolve().parent.parent.parent / "specs"
+    folder = here if here.is_dir() else clone
+    names = sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    if not names:
+        return "SERVICE: the stem of a spec file (no specs folder here: pass --specs)"
+    return f"SERVICE, one of ({folder}): {', '.join(names)}"
+
+
+def package_listing() -> str:
+    """Services, operations and callbacks of the installed package outbound, from the schema
+    files it ships (no module of it is imported)."""
+    import importlib.util
+
+    found = importlib.util.find_spec("outbound")
+    if found is None or not found.submodule_search_locations:
+        return "the package outbound is not installed: run `callgen generate`"
+    root = Path(next(iter(found.submodule_search_locations)))
+    lines = ["SERVICE and OPERATION, one of (the installed package outbound):"]
+    for service in sorted(p.parent.name for p in root.glob("*/schemas")):
+        names: dict[str, list[str]] = {"request": [], "callback": []}
+        for schema in sorted((root / service / "schemas").glob("*.json")):
+            name, _, kind = schema.stem.rpartition(".")
+            if kind in names:
+                names[kind].append(name)
+        text = ", ".join(names["request"])
+        if names["callback"]:
+            text += f"; --callback: {', '.join(names['callback'])}"
+        lines.append(f"  {service}: {text}")
+    return "\n".join(lines)
+
+
 class UsageError(Exception):
     """A problem with what the user asked for; the message says what to do."""
+
+
+class LocatedError(UsageError):
+    """A usage error in a file the user gave, its message starting FILE:LINE:COL."""
 
 
 def specs_option(parser: argparse.ArgumentParser, default: Path | None = Path("specs")) -> None:
