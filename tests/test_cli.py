@@ -426,3 +426,69 @@ def test_no_specs_folder_says_to_pass_specs(tmp_path: Path, command: list[str]) 
 def test_a_missing_specs_path_is_named(tmp_path: Path) -> None:
     code, _, err = callgen("list", "--specs", str(tmp_path / "nope.yaml"))
     assert code == 2 and f"--specs {tmp_path / 'nope.yaml'}: no such spec folder or file" in err
+
+
+# -- help and choices --------------------------------------------------------------------------
+
+
+def test_every_argument_and_option_of_every_command_has_a_help_line() -> None:
+    import argparse
+
+    from generator.cli import COMMANDS, _parser
+
+    parser = _parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(sub.choices) == sorted(COMMANDS)
+    missing = [
+        f"{name} {a.option_strings or a.dest}"
+        for name, command in [("callgen", parser), *sub.choices.items()]
+        for a in command._actions
+        if not a.help or a.help == argparse.SUPPRESS
+    ]
+    assert not missing
+    # and each command has its line in `callgen --help`
+    assert sorted(a.dest for a in sub._choices_actions if a.help) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["validate", "schema"])
+def test_help_lists_services_and_their_operations(command: str) -> None:
+    code, out, _ = callgen(command, "--help")
+    assert code == 0
+    listing = out.split("SERVICE and OPERATION, one of (the installed package outbound):\n")[1]
+    entries: dict[str, str] = {}
+    last = ""
+    for line in listing.splitlines():
+        if line.startswith("    "):  # a wrapped line goes on with the service above
+            entries[last] += " " + line.strip()
+        else:
+            last, _, names = line.strip().partition(": ")
+            entries[last] = names
+    for s in load_specs(ROOT / "specs"):
+        operations, _, callbacks = entries.pop(s.name).partition("; --callback: ")
+        assert operations.split(", ") == sorted(op.id for op in s.operations)
+        assert (callbacks.split(", ") if callbacks else []) == sorted(c.name for c in s.callbacks)
+    assert not entries
+
+
+@pytest.mark.parametrize("command", ["openapi", "list", "mock"])
+def test_help_of_spec_commands_lists_the_services(command: str) -> None:
+    code, out, _ = callgen(command, "--help")
+    assert code == 0
+    names = sorted(s.name for s in load_specs(ROOT / "specs"))
+    assert f"SERVICE, one of (specs): {', '.join(names)}" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["openapi", "nosuch"],
+        ["mock", "nosuch"],
+        ["list", "nosuch"],
+        ["validate", "nosuch", "x", "-"],
+        ["schema", "nosuch", "x"],
+    ],
+)
+def test_a_wrong_service_lists_the_known_ones(args: list[str]) -> None:
+    code, out, err = callgen(*args, stdin="{}")
+    assert code == 2 and out == ""
+    assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales, quanshi_event, " in err

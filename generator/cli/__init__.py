@@ -44,7 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Typed Python clients, validators and schemas from vendor outbound-call specs.",
     )
     parser.add_argument("--version", action="version", version=f"callgen {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="one of these; `callgen COMMAND --help` shows its arguments and options",
+    )
     for name in COMMANDS:
         _command(name).add_parser(sub)
     return parser

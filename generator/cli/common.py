@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -60,7 +61,9 @@ def package_listing() -> str:
         text = ", ".join(names["request"])
         if names["callback"]:
             text += f"; --callback: {', '.join(names['callback'])}"
-        lines.append(f"  {service}: {text}")
+        lines.append(
+            textwrap.fill(text, 98, initial_indent=f"  {service}: ", subsequent_indent="    ")
+        )
     return "\n".join(lines)
 
 

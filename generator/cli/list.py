@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from .common import OK, UsageError, load_services, specs_option
+from .common import OK, UsageError, load_services, spec_listing, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -16,7 +16,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="list the services, or one service's operations, callbacks and codes",
         description="Without SERVICE: every service of the specs with its version and counts. "
         "With SERVICE: its operations (method, path, summary), callbacks and documented codes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.listing = spec_listing  # type: ignore[attr-defined]
     p.add_argument(
         "service",
         nargs="?",

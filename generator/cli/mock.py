@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .common import UsageError, load_services, specs_option
+from .common import UsageError, load_services, spec_listing, specs_option
 
 EPILOG = """\
 The first line on standard output is the bound URL (e.g. http://127.0.0.1:41234), flushed as
@@ -69,7 +69,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("service", metavar="SERVICE", help="service name, e.g. huawei_isales")
+    p.listing = spec_listing  # type: ignore[attr-defined]
+    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
     specs_option(p, default=None)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default: 0)")

@@ -8,14 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import OK, UsageError, load_services, specs_option
+from .common import OK, UsageError, load_services, spec_listing, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "openapi", help="print the OpenAPI 3.1.0 document of a service"
+        "openapi",
+        help="print the OpenAPI 3.1.0 document of a service",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("service", metavar="SERVICE", help="service name, e.g. huawei_isales")
+    p.listing = spec_listing  # type: ignore[attr-defined]
+    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
     p.add_argument(
         "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE, not stdout"
     )

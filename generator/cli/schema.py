@@ -6,15 +6,22 @@ import argparse
 import json
 from typing import Any
 
-from .common import OK, UsageError, kind_options, service_module
+from .common import OK, UsageError, kind_options, package_listing, service_module
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "schema", help="print the JSON Schema of a body"
+        "schema",
+        help="print the JSON Schema of a body",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("service", help="service name, e.g. huawei_isales")
-    p.add_argument("operation", help="operation id (or callback name with --callback)")
+    p.listing = package_listing  # type: ignore[attr-defined]
+    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
+    p.add_argument(
+        "operation",
+        metavar="OPERATION",
+        help="operation id, or callback name with --callback (listed below)",
+    )
     kind_options(p)
     return p
 

@@ -8,15 +8,30 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import FINDINGS, OK, LocatedError, UsageError, kind_options, service_module
+from .common import (
+    FINDINGS,
+    OK,
+    LocatedError,
+    UsageError,
+    kind_options,
+    package_listing,
+    service_module,
+)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "validate", help="validate a JSON body with the generated validators"
+        "validate",
+        help="validate a JSON body with the generated validators",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("service", help="service name, e.g. huawei_isales")
-    p.add_argument("operation", help="operation id (or callback name with --callback)")
+    p.listing = package_listing  # type: ignore[attr-defined]
+    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
+    p.add_argument(
+        "operation",
+        metavar="OPERATION",
+        help="operation id, or callback name with --callback (listed below)",
+    )
     p.add_argument("file", help="JSON file, or - for standard input")
     kind_options(p)
     p.add_argument("--json", action="store_true", help="print the violations as a JSON list")
