@@ -492,3 +492,54 @@ def test_a_wrong_service_lists_the_known_ones(args: list[str]) -> None:
     code, out, err = callgen(*args, stdin="{}")
     assert code == 2 and out == ""
     assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales, quanshi_event, " in err
+
+
+# -- the installed package against the specs ---------------------------------------------------
+
+
+def _edited_specs(tmp_path: Path) -> Path:
+    """A copy of specs/ whose huawei_isales.yaml differs from the installed package's."""
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for spec in (ROOT / "specs").glob("*.yaml"):
+        (folder / spec.name).write_bytes(spec.read_bytes())
+    edited = folder / "huawei_isales.yaml"
+    edited.write_bytes(edited.read_bytes() + b"# an edit not generated yet\n")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "schema"])
+def test_a_stale_installed_package_is_warned_about(tmp_path: Path, command: str) -> None:
+    specs = _edited_specs(tmp_path)
+    extra = ["-"] if command == "validate" else []
+    code, out, err = callgen(
+        command, "huawei_isales", "add_call_data", *extra, "--specs", str(specs), stdin="{}"
+    )
+    assert code in (0, 1) and out
+    assert err.startswith(f"callgen {command}: warning: the installed outbound.huawei_isales (")
+    assert f"another version of {specs / 'huawei_isales.yaml'}" in err
+    assert "run `callgen generate`" in err
+    # a single spec file is compared too; a service whose spec is current gets no warning
+    single = specs / "huawei_isales.yaml"
+    code, _, err = callgen(
+        command, "huawei_isales", "add_call_data", *extra, "--specs", str(single), stdin="{}"
+    )
+    assert "warning: the installed outbound.huawei_isales" in err
+    code, _, err = callgen(
+        command, "quanshi_event", "create_event_call", *extra, "--specs", str(specs), stdin="{}"
+    )
+    assert err == ""
+
+
+def test_the_current_package_gets_no_warning() -> None:
+    code, _, err = callgen("validate", "huawei_isales", "add_call_data", "-", stdin="{}")
+    assert code == 1 and err == ""
+
+
+def test_mock_warns_about_a_stale_installed_package(tmp_path: Path) -> None:
+    specs = _edited_specs(tmp_path)
+    # an address that cannot be bound: the command stops after its checks, before serving
+    code, _, err = callgen("mock", "huawei_isales", "--specs", str(specs), "--host", "256.0.0.1")
+    assert code == 2
+    assert "callgen mock: warning: the installed outbound.huawei_isales (" in err
+    assert "cannot listen on 256.0.0.1" in err

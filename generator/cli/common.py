@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -33,9 +34,7 @@ class Parser(argparse.ArgumentParser):
 
 def spec_listing() -> str:
     """The services of the default spec folder, by file name (no spec is read)."""
-    here = Path("specs")
-    clone = Path(__file__).resolve().parent.parent.parent / "specs"
-    folder = here if here.is_dir() else clone
+    folder = default_specs_folder()
     names = sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
     if not names:
         return "SERVICE: the stem of a spec file (no specs folder here: pass --specs)"
@@ -154,3 +153,35 @@ def load_specs(specs: Path) -> list[Any]:
 def load_services(specs: Path) -> list[Any]:
     """The IR (`ir.Service`) of every spec of --specs (see `load_specs`)."""
     return [loaded.service for loaded in load_specs(specs)]
+
+
+def stale_warning(service: str, specs: Path | None, command: str) -> None:
+    """Warn on stderr when the installed package's `outbound.<service>` was generated from
+    another spec than the one in the spec folder (`callgen validate`, `schema` and `mock` answer
+    with the installed package's validators). No spec there to compare: no warning."""
+    import importlib.util
+
+    folder = specs if specs is not None else default_specs_folder()
+    spec = folder if folder.is_file() else folder / f"{service}.yaml"
+    found = importlib.util.find_spec("outbound")
+    if found is None or not found.submodule_search_locations:
+        return
+    shipped = Path(next(iter(found.submodule_search_locations))) / service / "spec.yaml"
+    try:
+        current, installed = spec.read_bytes(), shipped.read_bytes()
+    except OSError:
+        return
+    if current != installed:
+        print(
+            f"callgen {command}: warning: the installed outbound.{service} ({shipped.parent}) "
+            f"was generated from another version of {spec}; its answers may be stale: run "
+            "`callgen generate` (and reinstall the package unless it is an editable install)",
+            file=sys.stderr,
+        )
+
+
+def default_specs_folder() -> Path:
+    """specs/ here, else the specs of the clone callgen runs from, else specs/ (missing)."""
+    here = Path("specs")
+    clone = Path(__file__).resolve().parent.parent.parent / "specs"
+    return clone if not here.is_dir() and clone.is_dir() else here

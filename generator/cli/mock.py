@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .common import UsageError, load_services, spec_listing, specs_option
+from .common import (
+    UsageError,
+    default_specs_folder,
+    load_services,
+    spec_listing,
+    specs_option,
+    stale_warning,
+)
 
 EPILOG = """\
 The first line on standard output is the bound URL (e.g. http://127.0.0.1:41234), flushed as
@@ -284,14 +291,6 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
     )
 
 
-def _specs_dir(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    here = Path("specs")
-    clone = Path(__file__).resolve().parent.parent.parent / "specs"  # callgen run from a clone
-    return clone if not here.is_dir() and clone.is_dir() else here
-
-
 def _notes(service: Any, config: Any) -> list[str]:
     scheme = service.auth.scheme
     notes = []
@@ -313,10 +312,11 @@ def run(args: argparse.Namespace) -> int:
     from ..mock.core import Simulator
     from ..mock.server import bind, serve_forever, url_of
 
-    services = {s.name: s for s in load_services(_specs_dir(args.specs))}
+    services = {s.name: s for s in load_services(args.specs or default_specs_folder())}
     service = services.get(args.service)
     if service is None:
         raise UsageError(f"unknown service {args.service!r}; known: {', '.join(sorted(services))}")
+    stale_warning(service.name, args.specs, "mock")
     try:
         config = build_config(args, service)
     except (ValueError, MockConfigError) as exc:

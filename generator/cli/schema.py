@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
-from .common import OK, UsageError, kind_options, package_listing, service_module
+from .common import OK, UsageError, kind_options, package_listing, service_module, stale_warning
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -23,11 +24,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="operation id, or callback name with --callback (listed below)",
     )
     kind_options(p)
+    p.add_argument(
+        "--specs",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="spec folder or file the installed package is compared with, to warn when it is "
+        "stale (default: specs)",
+    )
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     module = service_module(args.service)
+    stale_warning(args.service, args.specs, args.command)
     try:
         schema = module.schema(args.operation, args.kind or "request")
     except ValueError as exc:

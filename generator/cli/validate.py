@@ -16,6 +16,7 @@ from .common import (
     kind_options,
     package_listing,
     service_module,
+    stale_warning,
 )
 
 
@@ -34,6 +35,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="JSON file, or - for standard input")
     kind_options(p)
+    p.add_argument(
+        "--specs",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="spec folder or file the installed package is compared with, to warn when it is "
+        "stale (default: specs)",
+    )
     p.add_argument("--json", action="store_true", help="print the violations as a JSON list")
     return p
 
@@ -81,6 +90,7 @@ def _message(v: Any, body: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     module = service_module(args.service)
+    stale_warning(args.service, args.specs, args.command)
     kind = args.kind or "request"
     body = _read_json(args.file)
     try:
