@@ -543,3 +543,31 @@ def test_mock_warns_about_a_stale_installed_package(tmp_path: Path) -> None:
     assert code == 2
     assert "callgen mock: warning: the installed outbound.huawei_isales (" in err
     assert "cannot listen on 256.0.0.1" in err
+
+
+def test_diff_git_with_one_spec_file_compares_that_spec_only(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    (tmp_path / "specs").mkdir()
+    for name in ("quanshi_event.yaml", "huawei_isales.yaml"):
+        (tmp_path / "specs" / name).write_bytes((ROOT / "specs" / name).read_bytes())
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "specs")
+    for name in ("quanshi_event.yaml", "huawei_isales.yaml"):
+        path = tmp_path / "specs" / name
+        text = path.read_text("utf-8")
+        assert text.count("\ntitle: ") == 1
+        path.write_text(text.replace("\ntitle: ", "\ntitle: Edited "), "utf-8")
+    code, out, err = callgen("diff", "--git", "HEAD", cwd=tmp_path)
+    assert "quanshi_event.yaml" in out and "huawei_isales.yaml" in out, (code, out, err)
+    spec = "specs/quanshi_event.yaml"
+    code, out, err = callgen("diff", "--git", "HEAD", "--specs", spec, cwd=tmp_path)
+    assert "quanshi_event.yaml" in out and "huawei_isales.yaml" not in out, (code, out, err)
+    assert "removed" not in out  # the other services are not taken for removed ones

@@ -48,7 +48,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--specs",
         type=Path,
         default=Path("specs"),
-        help="the spec folder, for --git (default: specs)",
+        metavar="PATH",
+        help="the spec folder, or one spec file, for --git (default: specs)",
     )
     p.add_argument(
         "--format",
@@ -77,10 +78,13 @@ def run(args: argparse.Namespace) -> int:
     if args.git is not None:
         if args.old is not None or args.new is not None:
             raise UsageError("give either OLD NEW or --git REV, not both")
+        one = args.specs if args.specs.is_file() else None  # --specs FILE: that spec only
         try:
-            old = diff.load_git_side(args.git, args.specs)
+            old = diff.load_git_side(args.git, one.parent if one else args.specs)
         except diff.GitError as exc:
             raise UsageError(f"--git {args.git}: {exc}") from exc
+        if one is not None:
+            old = [s for s in old if Path(s.service.file).name == one.name]
         new = diff.load_side(args.specs)
         against = args.git
     else:
