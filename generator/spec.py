@@ -216,6 +216,14 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
     if error.validator == "required":
         missing = re.match(r"'(.*)' is a required property$", error.message)
         name = missing.group(1) if missing else error.message
+        if name == "source" and len(path) >= 2 and path[-2] == "properties":
+            return [
+                SpecError(
+                    doc.pos(path, key=True),
+                    f"{where}: the property names no source: add `source: "
+                    '"<seed id> <section>"` (every item says which document states it)',
+                )
+            ]
         return [SpecError(doc.pos(path), f"{where}: missing required key {name!r}")]
     if error.validator in ("oneOf", "anyOf") and error.context:
         if all(e.validator == "required" for e in error.context):
