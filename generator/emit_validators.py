@@ -275,7 +275,15 @@ class ValidatorEmitter:
             name = self.m.const("P", f"re.compile({literal(regex)})")
             w(f"if {name}.fullmatch({var}) is None:")
             with w.indent():
-                self.violation(w, path, rule, s, self.m.const("M", literal(description)), var)
+                # a response or callback deviation shows what the server sent (shortened); a
+                # request violation does not: the body is the caller's own and ends up in a
+                # ValidationError, whose text is logged — it may hold tokens and phone numbers
+                if self.strict:
+                    message = self.m.const("M", literal(description))
+                else:
+                    got = self.m.const("M", literal(f"{description}, got "))
+                    message = f"{got} + _excerpt({var})"
+                self.violation(w, path, rule, s, message, var)
         if s.forbidden_chars:
             cls = formats.char_class(s.forbidden_chars)
             name = self.m.const("F", f"re.compile({literal(cls)})")

@@ -253,7 +253,15 @@ def render(
         body = "\n".join(validators.functions)
         used = {
             name
-            for name in ("_MISSING", "_escape", "_isfinite", "_show", "_type_name", "_unique_key")
+            for name in (
+                "_MISSING",
+                "_escape",
+                "_excerpt",
+                "_isfinite",
+                "_show",
+                "_type_name",
+                "_unique_key",
+            )
             if name + "(" in body or name + " " in body or name + ")" in body
         }
         put(

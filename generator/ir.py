@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .pointers import split
+
 Json = Any  # a JSON value: None, bool, int, float, str, list, dict
 
 WIRE_TYPES = (
@@ -251,8 +253,6 @@ class Operation:
     @property
     def arguments(self) -> ObjectType:
         """The object whose properties become the client method's keyword arguments."""
-        from .pointers import schema_at
-
         target = schema_at(self.request, self.arguments_at)
         assert target is not None and target.object is not None
         return target.object
@@ -378,3 +378,19 @@ class Service:
             if r == rule:
                 return code
         return None
+
+
+def schema_at(schema: Schema, pointer: str) -> Schema | None:
+    """The schema of the value at `pointer` (`*` or a number steps into array items)."""
+    current: Schema | None = schema
+    for token in split(pointer):
+        if current is None:
+            return None
+        if current.items is not None and (token == "*" or token.isdigit()):
+            current = current.items
+        elif current.object is not None:
+            prop = current.object.prop(token)
+            current = prop.schema if prop else None
+        else:
+            return None
+    return current

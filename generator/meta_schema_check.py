@@ -5,7 +5,7 @@ Generated from generator/spec.schema.json by `python -m generator.spec`: do not 
 
 # ruff: noqa
 # mypy: ignore-errors
-META_SCHEMA_SHA256 = "081cb47a04bae7a5729ffb960775aea45d44065340758891ecca2638c970ea4a"
+META_SCHEMA_SHA256 = "345bce27bb7c649e8e202ec6a2a13ef8a1ae4975cbf441cd647a605161affb68"
 from decimal import Decimal
 import re
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
@@ -630,6 +630,11 @@ def validate____defs_property(data, custom_formats={}, name_prefix=None):
                     if data__properties_key not in []:
                         data__properties_value = data__properties.get(data__properties_key)
                         validate____defs_property(data__properties_value, custom_formats)
+                        data__properties_value_is_dict = isinstance(data__properties_value, dict)
+                        if data__properties_value_is_dict:
+                            data__properties_value__missing_keys = set(['source']) - data__properties_value.keys()
+                            if data__properties_value__missing_keys:
+                                raise JsonSchemaValueException("no")
                 data__properties_len = len(data__properties)
                 if data__properties_len != 0:
                     data__properties_property_names = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import difflib
 import functools
 import gc
 import hashlib
@@ -162,6 +163,75 @@ def _at(doc: Document, path: tuple[Any, ...]) -> Any:
     return value
 
 
+def _property_keys() -> frozenset[str]:
+    props: dict[str, Any] = meta_schema()["$defs"]["property"]["properties"]
+    return frozenset(props)
+
+
+def _closest(key: str, allowed: list[str]) -> str | None:
+    """The allowed key a typo most likely meant: `maxLength`, `max-length`, `maxlength` all
+    mean `max_length`."""
+
+    def bare(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    same = [a for a in allowed if bare(a) == bare(key)]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    close = difflib.get_close_matches(bare(key), {bare(a): a for a in allowed}, n=1, cutoff=0.75)
+    return {bare(a): a for a in allowed}[close[0]] if close else None
+
+
+def _shallow_property(doc: Document, path: tuple[Any, ...], key: str, allowed: list[str]) -> str:
+    """Where a property written one level too shallow (beside `properties`, among the keywords
+    of its object) belongs; "" when the key does not look like one."""
+    value = _at(doc, path + (key,))
+    if not (
+        "properties" in allowed
+        and isinstance(value, dict)
+        and value
+        and set(value) <= _property_keys()
+    ):
+        return ""
+    parent = _at(doc, path)
+    if isinstance(parent, dict) and isinstance(parent.get("properties"), dict):
+        at = doc.pos(path + ("properties",), key=True)
+        return (
+            ": it looks like a property written one level too shallow; indent it under "
+            f"`properties` (line {at.line})"
+        )
+    return ": it looks like a property; put it under a `properties:` key of this node"
+
+
+def _misplaced_keyword(doc: Document, path: tuple[Any, ...], value: Any) -> str | None:
+    """A property keyword (`max_length: 10`) written one level too shallow lands among the
+    property names of a `properties` map: say which property it belongs to."""
+    if len(path) < 2 or path[-2] != "properties" or path[-1] not in _property_keys():
+        return None
+    if isinstance(value, dict):
+        return None
+    siblings = _at(doc, path[:-1])
+    if not isinstance(siblings, dict):
+        return None
+    names = list(siblings)
+    before = [n for n in names[: names.index(path[-1])] if isinstance(siblings[n], dict)]
+    where = "/".join(str(p) for p in path[:-1])
+    if not before:
+        return (
+            f"{where}: {path[-1]!r} is a property keyword, not a property name: indent it "
+            "under the property it describes"
+        )
+    owner = before[-1]
+    line = doc.pos(path[:-1] + (owner,), key=True).line
+    return (
+        f"{where}: {path[-1]!r} is a property keyword, not a property name: it is written one "
+        f"level too shallow; indent it under the property {owner!r} (line {line})"
+    )
+
+
 def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecError]:
     """One readable message per meta-schema error, at the offending key or value."""
     path = tuple(error.absolute_path)
@@ -173,10 +243,18 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
         if patterns:
             extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return [
-            SpecError(doc.pos(path + (k,), key=True), f"unknown key {k!r} in {where}{hint}")
-            for k in extra
-        ]
+        errors = []
+        for k in extra:
+            shallow = _shallow_property(doc, path, k, allowed)
+            close = None if shallow else _closest(k, allowed)
+            guess = shallow or (f": did you mean `{close}`?" if close else "")
+            errors.append(
+                SpecError(
+                    doc.pos(path + (k,), key=True),
+                    f"unknown key {k!r} in {where}{guess}{'' if shallow else hint}",
+                )
+            )
+        return errors
     if error.schema is False:
         # jsonschema drops the key of a `false` subschema: find the forbidden key(s) here
         parent = _at(doc, path)
@@ -199,6 +277,14 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
     if error.validator == "required":
         missing = re.match(r"'(.*)' is a required property$", error.message)
         name = missing.group(1) if missing else error.message
+        if name == "source" and len(path) >= 2 and path[-2] == "properties":
+            return [
+                SpecError(
+                    doc.pos(path, key=True),
+                    f"{where}: the property names no source: add `source: "
+                    '"<seed id> <section>"` (every item says which document states it)',
+                )
+            ]
         return [SpecError(doc.pos(path), f"{where}: missing required key {name!r}")]
     if error.validator in ("oneOf", "anyOf") and error.context:
         if all(e.validator == "required" for e in error.context):
@@ -222,6 +308,9 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
     instance = error.instance
     value = error.validator_value
     if error.validator == "type":
+        misplaced = _misplaced_keyword(doc, path, instance)
+        if misplaced:
+            return [SpecError(doc.pos(path, key=True), misplaced)]
         expected = " or ".join(value) if isinstance(value, list) else str(value)
         got = _kind(instance)
         hint = ""

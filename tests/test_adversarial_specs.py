@@ -287,7 +287,11 @@ def service_spec(draw: st.DrawFn, name: str = "adv") -> dict[str, Any]:
         name = draw(type_name)
         spec["types"] = {name: draw(obj(0))}
         first = next(iter(ops.values()))
-        first["response"]["properties"]["widgets"] = {"type": "array", "items": {"ref": name}}
+        first["response"]["properties"]["widgets"] = {
+            "type": "array",
+            "items": {"ref": name},
+            "source": SOURCE,
+        }
     return spec
 
 
@@ -539,11 +543,17 @@ def minimal(**operations: Any) -> dict[str, Any]:
             "creates": False,
             "request": {
                 "type": "object",
-                "properties": {"token": {"type": "string", "required": True}, **props},
+                "properties": {
+                    "token": {"type": "string", "required": True, "source": SOURCE},
+                    **{wire: {"source": SOURCE, **node} for wire, node in props.items()},
+                },
             },
             "response": {
                 "type": "object",
-                "properties": {"code": {"type": "integer"}, "msg": {"type": "string"}},
+                "properties": {
+                    "code": {"type": "integer", "source": SOURCE},
+                    "msg": {"type": "string", "source": SOURCE},
+                },
             },
         }
     return spec

@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "generated" / "outbound"
 
 
-def callgen(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+def callgen(*args: str, stdin: str | bytes | None = None, cwd: Path = ROOT) -> tuple[int, str, str]:
     # no .pyc files in generated/ (tests never write there)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     proc = subprocess.run(
         [sys.executable, "-m", "generator", *args],
         check=False,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         input=data if data is not None else b"",
         capture_output=True,
@@ -67,7 +67,7 @@ def test_valid_request_from_a_file(tmp_path: Path, examples: dict[Any, Any]) -> 
     code, out, err = callgen(
         "validate", "huawei_isales", "add_call_data", write_json(tmp_path / "b.json", body)
     )
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, "valid\n", "")
 
 
 def test_valid_request_from_stdin(examples: dict[Any, Any]) -> None:
@@ -75,7 +75,7 @@ def test_valid_request_from_stdin(examples: dict[Any, Any]) -> None:
     code, out, _ = callgen(
         "validate", "quanshi_event", "create_event_call", "-", stdin=json.dumps(body)
     )
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "valid\n")
 
 
 def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
@@ -83,7 +83,7 @@ def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
     code, out, _ = callgen(
         "validate", "yantong_groupcall", "list_tasks", "-", "--response", stdin=json.dumps(response)
     )
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "valid\n")
     callback = examples[("yantong_groupcall", "call_result", "doc_callback")]
     code, out, _ = callgen(
         "validate",
@@ -93,7 +93,7 @@ def test_valid_response_and_callback(examples: dict[Any, Any]) -> None:
         "--callback",
         stdin=json.dumps(callback),
     )
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, "valid\n")
 
 
 def test_violations_one_per_line(tmp_path: Path, examples: dict[Any, Any]) -> None:
@@ -193,11 +193,74 @@ def test_usage_errors_exit_2_with_a_helpful_message(args: list[str], message: st
     assert err.startswith("callgen validate: ")
 
 
-@pytest.mark.parametrize("raw", [b"{", b"", b"\xff\xfe\x00garbage", b"{'single': 1}"])
-def test_bad_json_exits_2(raw: bytes) -> None:
+@pytest.mark.parametrize(
+    ("raw", "at"),
+    [
+        (b"{", "<stdin>:1:2: "),
+        (b"", "<stdin>:1:1: "),
+        (b"\xff\xfe\x00garbage", "<stdin>:1:1: "),
+        (b"{'single': 1}", "<stdin>:1:2: "),
+        (b'{\n  "a": 1,\n  "b": tru\n}', "<stdin>:3:8: "),
+        (b'{\n  "a": "\xc3"\n}', "<stdin>:2:9: "),  # not UTF-8: the offending byte
+    ],
+)
+def test_bad_json_exits_2_at_file_line_col(raw: bytes, at: str) -> None:
     code, out, err = callgen("validate", "huawei_isales", "add_call_data", "-", stdin=raw)
     assert code == 2 and out == ""
-    assert "is not JSON" in err
+    assert err.startswith(at + "is not JSON: "), err
+
+
+def test_bad_json_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "body.json"
+    path.write_text('{"callDataList": [\n  {"called": "1"},\n]}', "utf-8")
+    code, _, err = callgen("validate", "huawei_isales", "add_call_data", str(path))
+    assert code == 2 and err.startswith(f"{path}:3:1: is not JSON: ")
+
+
+def test_pattern_and_format_violations_show_the_value(examples: dict[Any, Any]) -> None:
+    body = json.loads(json.dumps(examples[("huawei_isales", "add_call_data", "doc_request")]))
+    body["callDataList"][0]["called"] = "12ab"
+    long = "9" * 60 + "x"
+    body["callDataList"][1:] = [{**body["callDataList"][0], "called": long}]
+    code, out, _ = callgen(
+        "validate", "huawei_isales", "add_call_data", "-", stdin=json.dumps(body)
+    )
+    assert code == 1
+    (first,) = [
+        li for li in out.splitlines() if li.startswith("/callDataList/0/called: must match")
+    ]
+    assert first.endswith(", got '12ab' [pattern, 02000002]")
+    (second,) = [
+        li for li in out.splitlines() if li.startswith("/callDataList/1/called: must match")
+    ]
+    assert ", got '" + "9" * 39 + "…'" in second  # quoted, shortened to 40 characters
+    code, out, _ = callgen(
+        "validate", "huawei_isales", "add_call_data", "-", "--json", stdin=json.dumps(body)
+    )
+    rows = [r for r in json.loads(out) if r["path"] == "/callDataList/0/called"]
+    assert any(r["rule"] == "pattern" and r["message"].endswith(", got '12ab'") for r in rows)
+
+
+def test_a_response_deviation_shows_the_value_the_server_sent(
+    examples: dict[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generated validators put the value into deviation messages of responses and
+    callbacks (what the server sent), never into request violations (the caller's own body: it
+    ends up in a ValidationError's text, which is logged, and may hold tokens)."""
+    import importlib
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # no .pyc in generated/
+    yantong = importlib.import_module("outbound.yantong_groupcall")
+    huawei = importlib.import_module("outbound.huawei_isales")
+    response = json.loads(json.dumps(examples[("yantong_groupcall", "add_batch", "doc_response")]))
+    response["info"]["batch_id"] = "12ab-" + "x" * 50
+    (v,) = yantong.validate_response("add_batch", response)
+    assert v.message == "must be a string of digits, got '12ab-" + "x" * 34 + "…'"
+    request = json.loads(json.dumps(examples[("huawei_isales", "add_call_data", "doc_request")]))
+    request["callDataList"][0]["called"] = "12ab-secret"
+    found = huawei.validate_request("add_call_data", request)
+    assert [v.rule for v in found] == ["pattern"]
+    assert "12ab-secret" not in str(found[0])
 
 
 def test_response_and_callback_exclude_each_other() -> None:
@@ -287,3 +350,235 @@ def test_console_script_version() -> None:
 def test_usage_mistakes_exit_2(args: list[str]) -> None:
     code, _, err = callgen(*args)
     assert code == 2 and "usage: callgen" in err
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+def test_list_shows_every_service_with_its_version_and_counts() -> None:
+    specs = {s.name: s for s in load_specs(ROOT / "specs")}
+    code, out, err = callgen("list")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(specs)
+    for line in lines:
+        s = specs[line.split()[0]]
+        assert line.split()[1] == s.version
+        assert f"{len(s.operations)} operation" in line and s.title in line
+        assert f"{len(s.error_codes)} code" in line
+
+
+def test_list_of_a_service_shows_operations_callbacks_and_codes() -> None:
+    (yantong,) = [s for s in load_specs(ROOT / "specs") if s.name == "yantong_groupcall"]
+    code, out, _ = callgen("list", "yantong_groupcall")
+    assert code == 0
+    assert out.startswith(f"yantong_groupcall {yantong.version}: ")
+    for op in yantong.operations:
+        (line,) = [li for li in out.splitlines() if li.split()[:1] == [op.id]]
+        assert op.method in line and op.path in line
+    assert "POST /api.php?r=groupcall/task-list" in out  # Yantong's routes differ by query
+    assert "callbacks (1):\n  call_result " in out
+    (huawei,) = [s for s in load_specs(ROOT / "specs") if s.name == "huawei_isales"]
+    code, out, _ = callgen("list", "huawei_isales")
+    for c in huawei.error_codes:
+        (line,) = [li for li in out.splitlines() if li.split()[:1] == [c.code]]
+        where = "success" if c.success else ", ".join(c.operations) or "any operation"
+        assert f"[{where}]" in line and line.endswith(c.description)
+
+
+def test_list_json_agrees_with_the_specs() -> None:
+    (huawei,) = [s for s in load_specs(ROOT / "specs") if s.name == "huawei_isales"]
+    code, out, _ = callgen("list", "huawei_isales", "--json")
+    assert code == 0
+    listed = json.loads(out)
+    assert [o["id"] for o in listed["operations"]] == [o.id for o in huawei.operations]
+    assert [c["code"] for c in listed["codes"]] == [c.code for c in huawei.error_codes]
+    code, out, _ = callgen("list", "--json")
+    assert {row["service"] for row in json.loads(out)} >= {"huawei_isales", "quanshi_event"}
+
+
+def test_list_unknown_service_names_the_known_ones() -> None:
+    code, out, err = callgen("list", "nosuch")
+    assert code == 2 and out == ""
+    assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales" in err
+
+
+# -- --specs: a folder or one file; no folder at all -------------------------------------------
+
+
+def test_specs_accepts_one_spec_file() -> None:
+    code, out, _ = callgen("list", "--specs", "specs/quanshi_event.yaml")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == ["quanshi_event"]
+    code, from_file, _ = callgen("openapi", "quanshi_event", "--specs", "specs/quanshi_event.yaml")
+    code2, from_folder, _ = callgen("openapi", "quanshi_event")
+    assert code == code2 == 0 and from_file == from_folder
+
+
+def test_generate_and_check_from_one_spec_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spec = "specs/quanshi_event.yaml"
+    code, printed, err = callgen("generate", "--specs", spec, "--out", str(out), "--jobs", "1")
+    assert code == 0, err
+    assert "for 1 services" in printed
+    assert (out / "outbound" / "quanshi_event").is_dir()
+    assert not (out / "outbound" / "huawei_isales").exists()
+    code, printed, err = callgen("check", "--specs", spec, "--out", str(out), "--jobs", "1")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("command", [["list"], ["openapi", "quanshi_event"], ["generate"]])
+def test_no_specs_folder_says_to_pass_specs(tmp_path: Path, command: list[str]) -> None:
+    code, out, err = callgen(*command, cwd=tmp_path)
+    assert code == 2 and out == ""
+    assert "no spec folder 'specs' in " in err
+    assert "pass --specs PATH (a spec folder or one spec file)" in err
+
+
+def test_a_missing_specs_path_is_named(tmp_path: Path) -> None:
+    code, _, err = callgen("list", "--specs", str(tmp_path / "nope.yaml"))
+    assert code == 2 and f"--specs {tmp_path / 'nope.yaml'}: no such spec folder or file" in err
+
+
+# -- help and choices --------------------------------------------------------------------------
+
+
+def test_every_argument_and_option_of_every_command_has_a_help_line() -> None:
+    import argparse
+
+    from generator.cli import COMMANDS, _parser
+
+    parser = _parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(sub.choices) == sorted(COMMANDS)
+    missing = [
+        f"{name} {a.option_strings or a.dest}"
+        for name, command in [("callgen", parser), *sub.choices.items()]
+        for a in command._actions
+        if not a.help or a.help == argparse.SUPPRESS
+    ]
+    assert not missing
+    # and each command has its line in `callgen --help`
+    assert sorted(a.dest for a in sub._choices_actions if a.help) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["validate", "schema"])
+def test_help_lists_services_and_their_operations(command: str) -> None:
+    code, out, _ = callgen(command, "--help")
+    assert code == 0
+    listing = out.split("SERVICE and OPERATION, one of (the installed package outbound):\n")[1]
+    entries: dict[str, str] = {}
+    last = ""
+    for line in listing.splitlines():
+        if line.startswith("    "):  # a wrapped line goes on with the service above
+            entries[last] += " " + line.strip()
+        else:
+            last, _, names = line.strip().partition(": ")
+            entries[last] = names
+    for s in load_specs(ROOT / "specs"):
+        operations, _, callbacks = entries.pop(s.name).partition("; --callback: ")
+        assert operations.split(", ") == sorted(op.id for op in s.operations)
+        assert (callbacks.split(", ") if callbacks else []) == sorted(c.name for c in s.callbacks)
+    assert not entries
+
+
+@pytest.mark.parametrize("command", ["openapi", "list", "mock"])
+def test_help_of_spec_commands_lists_the_services(command: str) -> None:
+    code, out, _ = callgen(command, "--help")
+    assert code == 0
+    names = sorted(s.name for s in load_specs(ROOT / "specs"))
+    assert f"SERVICE, one of (specs): {', '.join(names)}" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["openapi", "nosuch"],
+        ["mock", "nosuch"],
+        ["list", "nosuch"],
+        ["validate", "nosuch", "x", "-"],
+        ["schema", "nosuch", "x"],
+    ],
+)
+def test_a_wrong_service_lists_the_known_ones(args: list[str]) -> None:
+    code, out, err = callgen(*args, stdin="{}")
+    assert code == 2 and out == ""
+    assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales, quanshi_event, " in err
+
+
+# -- the installed package against the specs ---------------------------------------------------
+
+
+def _edited_specs(tmp_path: Path) -> Path:
+    """A copy of specs/ whose huawei_isales.yaml differs from the installed package's."""
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for spec in (ROOT / "specs").glob("*.yaml"):
+        (folder / spec.name).write_bytes(spec.read_bytes())
+    edited = folder / "huawei_isales.yaml"
+    edited.write_bytes(edited.read_bytes() + b"# an edit not generated yet\n")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "schema"])
+def test_a_stale_installed_package_is_warned_about(tmp_path: Path, command: str) -> None:
+    specs = _edited_specs(tmp_path)
+    extra = ["-"] if command == "validate" else []
+    code, out, err = callgen(
+        command, "huawei_isales", "add_call_data", *extra, "--specs", str(specs), stdin="{}"
+    )
+    assert code in (0, 1) and out
+    assert err.startswith(f"callgen {command}: warning: the installed outbound.huawei_isales (")
+    assert f"another version of {specs / 'huawei_isales.yaml'}" in err
+    assert "run `callgen generate`" in err
+    # a single spec file is compared too; a service whose spec is current gets no warning
+    single = specs / "huawei_isales.yaml"
+    code, _, err = callgen(
+        command, "huawei_isales", "add_call_data", *extra, "--specs", str(single), stdin="{}"
+    )
+    assert "warning: the installed outbound.huawei_isales" in err
+    code, _, err = callgen(
+        command, "quanshi_event", "create_event_call", *extra, "--specs", str(specs), stdin="{}"
+    )
+    assert err == ""
+
+
+def test_the_current_package_gets_no_warning() -> None:
+    code, _, err = callgen("validate", "huawei_isales", "add_call_data", "-", stdin="{}")
+    assert code == 1 and err == ""
+
+
+def test_mock_warns_about_a_stale_installed_package(tmp_path: Path) -> None:
+    specs = _edited_specs(tmp_path)
+    # an address that cannot be bound: the command stops after its checks, before serving
+    code, _, err = callgen("mock", "huawei_isales", "--specs", str(specs), "--host", "256.0.0.1")
+    assert code == 2
+    assert "callgen mock: warning: the installed outbound.huawei_isales (" in err
+    assert "cannot listen on 256.0.0.1" in err
+
+
+def test_diff_git_with_one_spec_file_compares_that_spec_only(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    (tmp_path / "specs").mkdir()
+    for name in ("quanshi_event.yaml", "huawei_isales.yaml"):
+        (tmp_path / "specs" / name).write_bytes((ROOT / "specs" / name).read_bytes())
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "specs")
+    for name in ("quanshi_event.yaml", "huawei_isales.yaml"):
+        path = tmp_path / "specs" / name
+        text = path.read_text("utf-8")
+        assert text.count("\ntitle: ") == 1
+        path.write_text(text.replace("\ntitle: ", "\ntitle: Edited "), "utf-8")
+    code, out, err = callgen("diff", "--git", "HEAD", cwd=tmp_path)
+    assert "quanshi_event.yaml" in out and "huawei_isales.yaml" in out, (code, out, err)
+    spec = "specs/quanshi_event.yaml"
+    code, out, err = callgen("diff", "--git", "HEAD", "--specs", spec, cwd=tmp_path)
+    assert "quanshi_event.yaml" in out and "huawei_isales.yaml" not in out, (code, out, err)
+    assert "removed" not in out  # the other services are not taken for removed ones

@@ -84,7 +84,14 @@ MINIMAL: dict[str, Any] = {
     "types": {
         "Item": {
             "source": "000 items",
-            "properties": {"name": {"type": "string", "max_length": 20, "required": True}},
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "max_length": 20,
+                    "required": True,
+                    "source": "000 items #1",
+                }
+            },
         }
     },
     "operations": {
@@ -97,11 +104,19 @@ MINIMAL: dict[str, Any] = {
             "request": {
                 "type": "object",
                 "properties": {
-                    "token": {"type": "string", "required": True},
-                    "items": {"type": "array", "items": {"ref": "Item"}, "max_items": 5},
+                    "token": {"type": "string", "required": True, "source": "000 in #1"},
+                    "items": {
+                        "type": "array",
+                        "items": {"ref": "Item"},
+                        "max_items": 5,
+                        "source": "000 in #2",
+                    },
                 },
             },
-            "response": {"type": "object", "properties": {"code": {"type": "integer"}}},
+            "response": {
+                "type": "object",
+                "properties": {"code": {"type": "integer", "source": "000 out"}},
+            },
             "examples": [
                 {"name": "doc_request", "kind": "request", "source": "000 ex", "body": {}}
             ],
@@ -152,6 +167,10 @@ BAD_CASES: dict[str, dict[str, Any]] = {
     # unknown keys, at every level
     "unknown top-level key": _set(MINIMAL, ("servce",), "x"),
     "unknown key in a property": _set(MINIMAL, REQ + ("token", "maxLength"), 5),
+    "property without a source": _delete(MINIMAL, REQ + ("token", "source")),
+    "named type's property without a source": _delete(
+        MINIMAL, ("types", "Item", "properties", "name", "source")
+    ),
     "unknown key in a named type": _set(MINIMAL, ("types", "Item", "additional"), True),
     "unknown key in items": _set(MINIMAL, REQ + ("items", "items", "extra"), 1),
     "unknown key in an operation": _set(MINIMAL, ("operations", "create_thing", "url"), "/x"),

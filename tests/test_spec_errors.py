@@ -62,6 +62,7 @@ types:
         pattern: "^[0-9*#]+$"
         source: "002 Table 4 #1"
       kind:
+        source: "002 Table 4 #2"
         type: integer
         default: 0
         enum:
@@ -70,6 +71,7 @@ types:
       extension:
         type: string
         required_if: {field: kind, equals: 1}
+        source: "002 Table 4 #3"
 operations:
   add_numbers:
     summary: Add numbers.
@@ -90,16 +92,18 @@ operations:
           required: true
           min_items: 1
           max_items: 20
+          source: "002 Table 3 #1"
           unique_by: called
           items: {ref: Number}
         group:
           type: string
           must_match: /numbers/*/called
+          source: "002 Table 3 #2"
     response:
       type: object
       properties:
-        resultCode: {type: string}
-        resultDesc: {type: string}
+        resultCode: {source: 002 Table 5, type: string}
+        resultDesc: {source: 002 Table 5, type: string}
     error_codes: ["02000003"]
     examples:
       - name: doc_request
@@ -124,13 +128,13 @@ operations:
       type: object
       exactly_one_of: [called, session]
       properties:
-        called: {type: string, max_length: 24}
-        session: {type: string, min_length: 1}
+        called: {source: 002 D, type: string, max_length: 24}
+        session: {source: 002 D, type: string, min_length: 1}
     response:
       type: object
       properties:
-        resultCode: {type: string}
-        resultDesc: {type: string}
+        resultCode: {source: 002 Table 5, type: string}
+        resultDesc: {source: 002 Table 5, type: string}
 callbacks:
   call_result:
     summary: Result of a call.
@@ -138,7 +142,7 @@ callbacks:
     body:
       type: object
       properties:
-        called: {type: string, max_length: 24}
+        called: {source: 002 D, type: string, max_length: 24}
     examples:
       - name: doc_callback
         source: "002 Callback"
@@ -296,27 +300,67 @@ CASES = [
         "unknown_top_level_key",
         *append("title: Demo service\n", "titel: Demo\n"),
         "titel",
-        "unknown key 'titel' in the top level (allowed: auth, base_url,",
+        "unknown key 'titel' in the top level: did you mean `title`? (allowed: auth, base_url,",
     ),
     Case(
         "unknown_key_in_property",
         "        max_length: 24\n        pattern",
         "        maxlength: 24\n        pattern",
         "maxlength",
-        "unknown key 'maxlength' in types/Number/properties/called (allowed: codes, default,",
+        "unknown key 'maxlength' in types/Number/properties/called: did you mean `max_length`? "
+        "(allowed: codes, default,",
+    ),
+    Case(
+        "property_without_source",
+        '        pattern: "^[0-9*#]+$"\n        source: "002 Table 4 #1"\n',
+        '        pattern: "^[0-9*#]+$"\n',
+        "called:\n        type: string\n        required: true",
+        "types/Number/properties/called: the property names no source: add `source: "
+        '"<seed id> <section>"` (every item says which document states it)',
+    ),
+    Case(
+        "camel_case_key_suggests_the_snake_case_one",
+        "        max_length: 24\n        pattern",
+        "        maxLength: 24\n        pattern",
+        "maxLength",
+        "unknown key 'maxLength' in types/Number/properties/called: did you mean `max_length`?",
+    ),
+    Case(
+        "unknown_key_far_from_every_known_one_suggests_nothing",
+        *append("title: Demo service\n", "zzz_flavour: Demo\n"),
+        "zzz_flavour",
+        "unknown key 'zzz_flavour' in the top level (allowed: auth, base_url,",
+    ),
+    Case(
+        "property_one_level_too_shallow",
+        "        items: {ref: Number}\n        group:\n          type: string\n"
+        '          must_match: /numbers/*/called\n          source: "002 Table 3 #2"\n',
+        "        items: {ref: Number}\n      group:\n        type: string\n"
+        '        must_match: /numbers/*/called\n        source: "002 Table 3 #2"\n',
+        "group:\n        type: string\n        must_match",
+        "unknown key 'group' in operations/add_numbers/request: it looks like a property "
+        "written one level too shallow; indent it under `properties` (line 68)",
+        count=1,
+    ),
+    Case(
+        "property_keyword_one_level_too_shallow",
+        *append('        source: "002 Table 4 #1"\n', "      max_length: 24\n"),
+        "max_length: 24\n      kind",
+        "types/Number/properties: 'max_length' is a property keyword, not a property name: it "
+        "is written one level too shallow; indent it under the property 'called' (line 37)",
     ),
     Case(
         "string_for_min_length",
-        "session: {type: string, min_length: 1}",
-        'session: {type: string, min_length: "1"}',
+        "session: {source: 002 D, type: string, min_length: 1}",
+        'session: {source: 002 D, type: string, min_length: "1"}',
         '"1"}',
         "operations/delete_numbers/request/properties/session/min_length: expected integer, "
         "got a string; write the number without quotes",
     ),
     Case(
         "negative_min_length",
-        "session: {type: string, min_length: 1}",
-        "session: {type: string, min_length: -1}",
+        "session: {source: 002 D, type: string, min_length: 1}",
+        "session: {source: 002 D, type: string, min_length: -1}",
         "-1}",
         "session/min_length: must be ≥ 0, got -1",
     ),
@@ -329,8 +373,8 @@ CASES = [
     ),
     Case(
         "unknown_wire_type",
-        "session: {type: string, min_length: 1}",
-        "session: {type: str}",
+        "session: {source: 002 D, type: string, min_length: 1}",
+        "session: {source: 002 D, type: str}",
         "str}",
         "session/type: 'str' is not one of: 'string', 'integer',",
     ),
@@ -454,8 +498,8 @@ CASES = [
     ),
     Case(
         "path_param_argument_collision",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1}\n        vdn_id: {type: integer}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n        vdn_id: {type: integer, source: 002 D}\n",
         "vdn_id:",
         "argument 'vdn_id' and path parameter 'vdnId' both become the keyword "
         "argument 'vdn_id' of delete_numbers",
@@ -483,8 +527,8 @@ CASES = [
     ),
     Case(
         "unknown_code_in_codes",
-        "session: {type: string, min_length: 1}",
-        'session: {type: string, min_length: 1, codes: {min_length: "0200099"}}',
+        "session: {source: 002 D, type: string, min_length: 1}",
+        'session: {source: 002 D, type: string, min_length: 1, codes: {min_length: "0200099"}}',
         '"0200099"',
         "error code '0200099' is not declared under error_codes",
     ),
@@ -525,9 +569,9 @@ CASES = [
     ),
     Case(
         "snake_case_collision",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1}\n        fooBar: {type: string}\n"
-        "        foo_bar: {type: string}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n        fooBar: {type: string, source: 002 D}\n"
+        "        foo_bar: {type: string, source: 002 D}\n",
         "foo_bar:",
         "property 'foo_bar' and 'fooBar' both become 'foo_bar' in Python; rename one",
     ),
@@ -643,16 +687,16 @@ CASES = [
     ),
     Case(
         "must_match_in_callback_unresolved",
-        "        called: {type: string, max_length: 24}\n    examples:",
-        "        called: {type: string, max_length: 24, must_match: /nope}\n    examples:",
+        "        called: {source: 002 D, type: string, max_length: 24}\n    examples:",
+        "        called: {source: 002 D, type: string, max_length: 24, must_match: /nope}\n    examples:",
         "/nope}",
         "must_match '/nope' does not resolve in the body schema",
     ),
     # -- bounds, patterns, types -------------------------------------------------------------
     Case(
         "min_length_above_max_length",
-        "session: {type: string, min_length: 1}",
-        "session: {type: string, min_length: 50, max_length: 7}",
+        "session: {source: 002 D, type: string, min_length: 1}",
+        "session: {source: 002 D, type: string, min_length: 50, max_length: 7}",
         "7}",
         "min_length (50) must be ≤ max_length (7)",
     ),
@@ -674,7 +718,7 @@ CASES = [
         "min_items_above_max_items",
         "min_items: 1\n",
         "min_items: 21\n",
-        "20\n          unique_by",
+        '20\n          source: "002 Table 3 #1"\n          unique_by',
         "min_items (21) must be ≤ max_items (20)",
     ),
     Case(
@@ -916,8 +960,8 @@ def test_every_problem_of_a_file_is_reported(
         BASE.replace("items: {ref: Number}", "items: {ref: Numbr}")
         .replace("note: empty_delete", "note: empty_delet")
         .replace(
-            "session: {type: string, min_length: 1}",
-            "session: {type: string, min_length: 50, max_length: 7}",
+            "session: {source: 002 D, type: string, min_length: 1}",
+            "session: {source: 002 D, type: string, min_length: 50, max_length: 7}",
         )
         .replace('pattern: "^[0-9*#]+$"', 'pattern: "^[0-9]+"')
         .replace('source: "002 Table 4 #1"', 'source: "003 Table 4 #1"')

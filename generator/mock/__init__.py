@@ -8,8 +8,9 @@ envelope from the IR; state in `services/`); `create_app` makes the ASGI (Starle
 from __future__ import annotations
 
 from .app import create_app, wait_for_pushes
+from .calls import Answer, Call
 from .config import CAMPAIGN_STATES, Fault, MockConfig, MockConfigError
-from .core import Answer, Call, Simulator
+from .core import Simulator
 from .server import MockServer
 
 __all__ = [

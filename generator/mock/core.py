@@ -29,50 +29,19 @@ import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 from .. import ir
 from ..pointers import split
+from .calls import MISSING, Answer, Call, value_at
 from .config import MockConfig
-
-if TYPE_CHECKING:
-    from .services.base import ServiceState
+from .services import ServiceState, state_class
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _INTEGER_TEXT = re.compile(r"-?[0-9]+")
-
-MISSING: Any = object()
-
-
-@dataclass
-class Answer:
-    """What the simulator sends back: a JSON body, or plain text for HTTP-level refusals."""
-
-    status: int = 200
-    body: Any = MISSING
-    text: str | None = None
-    code: str | None = None  # the result code, as text, for logs and tests
-
-    def encode(self) -> tuple[bytes, str]:
-        if self.text is not None:
-            return self.text.encode("utf-8"), "text/plain; charset=utf-8"
-        raw = json.dumps(self.body, ensure_ascii=False, separators=(",", ":"))
-        return raw.encode("utf-8"), "application/json;charset=UTF-8"
-
-
-@dataclass
-class Call:
-    """One routed, authenticated request the service state is asked to serve."""
-
-    op: ir.Operation
-    path_params: dict[str, Any]
-    body: Any
-    identity: str  # the caller: AK, appId or token
-    item_violations: dict[int, list[Any]] = field(default_factory=dict)
-    """Violations confined to one item of the operation's per-item array (see ServiceState)."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +75,6 @@ class Simulator:
     """One vendor service, simulated: routing, credentials, validation, envelope, state."""
 
     def __init__(self, service: ir.Service, config: MockConfig | None = None) -> None:
-        from .services import state_class
-
         self.service = service
         self.config = config or MockConfig()
         self.module: ModuleType = importlib.import_module(f"outbound.{service.name}")
@@ -361,13 +328,3 @@ def put_at(body: dict[str, Any], pointer: str, value: Any) -> None:
     for token in tokens[:-1]:
         target = target.setdefault(token, {})
     target[tokens[-1]] = value
-
-
-def value_at(body: Any, pointer: str) -> Any:
-    current = body
-    for token in split(pointer):
-        if isinstance(current, dict) and token in current:
-            current = current[token]
-        else:
-            return MISSING
-    return current

@@ -34,6 +34,11 @@ def show(value: object) -> str:
     return repr(value)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """A string a deviation message shows: quoted, cut to `limit` characters."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def unique_key(value: object) -> object:
     """A hashable key with JSON equality: 1 equals 1.0, but true is not 1.
 

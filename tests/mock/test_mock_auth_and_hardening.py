@@ -120,7 +120,7 @@ def test_open_mode_checks_the_variants_form(
 
 
 def test_cli_variant_option(services: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    from generator import mock_cli
+    from generator.cli import mock as mock_cli
 
     args = cli._parser().parse_args(["mock", "huawei_isales", "--auth-variant", "five-part"])
     assert mock_cli.build_config(args, services["huawei_isales"]).auth_variant == "five-part"

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from outbound import huawei_isales as hw
 
-from generator import cli, mock_cli
+from generator import cli
+from generator.cli import mock as mock_cli
 from generator.mock import Fault
 
 ROOT = Path(__file__).resolve().parents[2]

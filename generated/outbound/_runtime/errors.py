@@ -33,7 +33,10 @@ class Violation:
     any. `value` is the raw value found at `path` for a response or callback deviation (so
     nothing the server sent is lost when a model field cannot hold it); None for a missing
     field and for request violations. It takes no part in equality, hashing, `repr` or `str`:
-    it may be large, and messages and logs never carry values.
+    it may be large. Messages of request violations never carry a string the caller sent (the
+    body is theirs and may hold tokens; a ValidationError's text ends up in logs); a response
+    or callback deviation of a pattern, format or digit-string rule shows the server's string,
+    quoted and cut to 40 characters.
     """
 
     path: str

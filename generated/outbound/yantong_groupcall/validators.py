@@ -17,6 +17,7 @@ from .._runtime.errors import Violation
 from .._runtime.validation import MISSING as _MISSING
 from .._runtime.validation import Context as Ctx
 from .._runtime.validation import escape as _escape
+from .._runtime.validation import excerpt as _excerpt
 from .._runtime.validation import show as _show
 from .._runtime.validation import type_name as _type_name
 
@@ -33,30 +34,31 @@ _K9 = frozenset({"list"})
 _M10 = "expected array, got "
 _K11 = frozenset({"id", "name", "status", "start_time", "end_time"})
 _P12 = re.compile("^[0-9]+$")
-_M13 = "must be a string of digits"
+_M13 = "must be a string of digits, got "
 _M14 = "expected integer or string of digits, got "
 _K15 = frozenset({"token", "data"})
 _K16 = frozenset({"id"})
-_M17 = "expected string of digits, got "
-_K18 = frozenset({"info"})
-_K19 = frozenset({"id", "name"})
-_K20 = frozenset({"batch_id"})
-_K21 = frozenset({"id", "batch_id", "data_list"})
-_K22 = frozenset({"name", "phone", "address", "state", "callback_url", "email"})
-_K23 = frozenset({"successCount", "duplicateCount", "failCount"})
-_K24 = frozenset({"id", "type", "search_date", "call_result", "page", "page_size"})
-_E25 = frozenset({"1", "2"})
-_M26 = "must be one of '1', '2', got "
-_P27 = re.compile(
+_M17 = "must be a string of digits"
+_M18 = "expected string of digits, got "
+_K19 = frozenset({"info"})
+_K20 = frozenset({"id", "name"})
+_K21 = frozenset({"batch_id"})
+_K22 = frozenset({"id", "batch_id", "data_list"})
+_K23 = frozenset({"name", "phone", "address", "state", "callback_url", "email"})
+_K24 = frozenset({"successCount", "duplicateCount", "failCount"})
+_K25 = frozenset({"id", "type", "search_date", "call_result", "page", "page_size"})
+_E26 = frozenset({"1", "2"})
+_M27 = "must be one of '1', '2', got "
+_P28 = re.compile(
     "^(?:(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29|(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8])))$"
 )
-_M28 = "must be a real date as yyyy-MM-dd"
-_K29 = frozenset({"page", "page_size", "total_page", "total_count", "info"})
-_K30 = frozenset(
+_M29 = "must be a real date as yyyy-MM-dd"
+_K30 = frozenset({"page", "page_size", "total_page", "total_count", "info"})
+_K31 = frozenset(
     {"name", "path", "address", "staff_id", "update_time", "call_result", "batch_name", "uniqueid"}
 )
-_K31 = frozenset({"call_result"})
-_K32 = frozenset(
+_K32 = frozenset({"call_result"})
+_K33 = frozenset(
     {
         "id",
         "company_id",
@@ -82,7 +84,7 @@ _K32 = frozenset(
         "is_push",
     }
 )
-_M33 = "expected string or null, got "
+_M34 = "expected string or null, got "
 _MUST_MATCH: dict[str, tuple[str, ...]] = {}
 
 
@@ -211,7 +213,11 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], 
             pass
         elif type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13, x1))
+                out.append(
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/id", "type", None, _M13 + _excerpt(x1), x1
+                    )
+                )
         else:
             out.append(
                 Violation(
@@ -233,7 +239,13 @@ def _check_GroupcallTask_tolerant(v: Any, p: str, i: int, out: list[Violation], 
         elif type(x3) is str:
             if _P12.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/status", "type", None, _M13, x3)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/status",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x3),
+                        x3,
+                    )
                 )
         else:
             out.append(
@@ -334,10 +346,10 @@ def _check_GetTaskRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
 
 
@@ -397,7 +409,7 @@ def _check_GetTaskResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K18.issuperset(v):
+    if not _K19.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -450,13 +462,13 @@ def _check_AddBatchRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not _K19.issuperset(v):
+    if not _K20.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
                     Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
                 )
-            elif k not in _K19:
+            elif k not in _K20:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
@@ -471,10 +483,10 @@ def _check_AddBatchRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
     x2 = v.get("name", _MISSING)
     if x2 is _MISSING:
@@ -546,7 +558,7 @@ def _check_AddBatchResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K20.issuperset(v):
+    if not _K21.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -559,7 +571,13 @@ def _check_AddBatchResponseInfo_tolerant(
         elif type(x1) is str:
             if _P12.fullmatch(x1) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M13, x1)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/batch_id",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x1),
+                        x1,
+                    )
                 )
         else:
             out.append(
@@ -640,10 +658,10 @@ def _check_ListBoundBatchIdsRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
 
 
@@ -720,7 +738,7 @@ def _check_ListBoundBatchIdsResponseInfo_tolerant(
                     pass
                 elif type(x4) is str:
                     if _P12.fullmatch(x4) is None:
-                        out.append(Violation(q2 + str(i3), "type", None, _M13, x4))
+                        out.append(Violation(q2 + str(i3), "type", None, _M13 + _excerpt(x4), x4))
                 else:
                     out.append(Violation(q2 + str(i3), "type", None, _M14 + _type_name(x4), x4))
         else:
@@ -794,10 +812,10 @@ def _check_StartTaskRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
 
 
@@ -910,10 +928,10 @@ def _check_StopTaskRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
 
 
@@ -1007,13 +1025,13 @@ def _check_UploadDataRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not _K21.issuperset(v):
+    if not _K22.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
                     Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
                 )
-            elif k not in _K21:
+            elif k not in _K22:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
@@ -1028,10 +1046,10 @@ def _check_UploadDataRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
     x2 = v.get("batch_id", _MISSING)
     if x2 is _MISSING:
@@ -1040,12 +1058,12 @@ def _check_UploadDataRequestData_strict(
         if type(x2) is str:
             if _P12.fullmatch(x2) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M13)
+                    Violation((p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M17)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M17 + _type_name(x2)
+                    (p if i < 0 else p + str(i)) + "/batch_id", "type", None, _M18 + _type_name(x2)
                 )
             )
     x3 = v.get("data_list", _MISSING)
@@ -1077,13 +1095,13 @@ def _check_UploadRecord_strict(v: Any, p: str, i: int, out: list[Violation], ctx
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not _K22.issuperset(v):
+    if not _K23.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
                     Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
                 )
-            elif k not in _K22:
+            elif k not in _K23:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
@@ -1217,7 +1235,7 @@ def _check_UploadDataResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K23.issuperset(v):
+    if not _K24.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1231,7 +1249,11 @@ def _check_UploadDataResponseInfo_tolerant(
             if _P12.fullmatch(x1) is None:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/successCount", "type", None, _M13, x1
+                        (p if i < 0 else p + str(i)) + "/successCount",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x1),
+                        x1,
                     )
                 )
         else:
@@ -1252,7 +1274,11 @@ def _check_UploadDataResponseInfo_tolerant(
             if _P12.fullmatch(x2) is None:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/duplicateCount", "type", None, _M13, x2
+                        (p if i < 0 else p + str(i)) + "/duplicateCount",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x2),
+                        x2,
                     )
                 )
         else:
@@ -1272,7 +1298,13 @@ def _check_UploadDataResponseInfo_tolerant(
         elif type(x3) is str:
             if _P12.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/failCount", "type", None, _M13, x3)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/failCount",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x3),
+                        x3,
+                    )
                 )
         else:
             out.append(
@@ -1332,13 +1364,13 @@ def _check_ListCallRecordsRequestData_strict(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v)))
         return
-    if not _K24.issuperset(v):
+    if not _K25.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
                     Violation((p if i < 0 else p + str(i)), "type", None, _M2 + _type_name(k))
                 )
-            elif k not in _K24:
+            elif k not in _K25:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/" + _escape(k),
@@ -1353,18 +1385,18 @@ def _check_ListCallRecordsRequestData_strict(
     else:
         if type(x1) is str:
             if _P12.fullmatch(x1) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17))
         else:
             out.append(
-                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M17 + _type_name(x1))
+                Violation((p if i < 0 else p + str(i)) + "/id", "type", None, _M18 + _type_name(x1))
             )
     x2 = v.get("type", _MISSING)
     if x2 is not _MISSING:
         if type(x2) is str:
-            if x2 not in _E25:
+            if x2 not in _E26:
                 out.append(
                     Violation(
-                        (p if i < 0 else p + str(i)) + "/type", "enum", None, _M26 + _show(x2)
+                        (p if i < 0 else p + str(i)) + "/type", "enum", None, _M27 + _show(x2)
                     )
                 )
         else:
@@ -1376,9 +1408,9 @@ def _check_ListCallRecordsRequestData_strict(
     x3 = v.get("search_date", _MISSING)
     if x3 is not _MISSING:
         if type(x3) is str:
-            if _P27.fullmatch(x3) is None:
+            if _P28.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/search_date", "format", None, _M28)
+                    Violation((p if i < 0 else p + str(i)) + "/search_date", "format", None, _M29)
                 )
         else:
             out.append(
@@ -1392,13 +1424,13 @@ def _check_ListCallRecordsRequestData_strict(
     x4 = v.get("call_result", _MISSING)
     if x4 is not _MISSING:
         if type(x4) is str:
-            if x4 not in _E25:
+            if x4 not in _E26:
                 out.append(
                     Violation(
                         (p if i < 0 else p + str(i)) + "/call_result",
                         "enum",
                         None,
-                        _M26 + _show(x4),
+                        _M27 + _show(x4),
                     )
                 )
         else:
@@ -1414,11 +1446,11 @@ def _check_ListCallRecordsRequestData_strict(
     if x5 is not _MISSING:
         if type(x5) is str:
             if _P12.fullmatch(x5) is None:
-                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M13))
+                out.append(Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M17))
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M17 + _type_name(x5)
+                    (p if i < 0 else p + str(i)) + "/page", "type", None, _M18 + _type_name(x5)
                 )
             )
     x6 = v.get("page_size", _MISSING)
@@ -1426,12 +1458,12 @@ def _check_ListCallRecordsRequestData_strict(
         if type(x6) is str:
             if _P12.fullmatch(x6) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M13)
+                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M17)
                 )
         else:
             out.append(
                 Violation(
-                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M17 + _type_name(x6)
+                    (p if i < 0 else p + str(i)) + "/page_size", "type", None, _M18 + _type_name(x6)
                 )
             )
 
@@ -1494,7 +1526,7 @@ def _check_ListCallRecordsResponseInfo_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K29.issuperset(v):
+    if not _K30.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1507,7 +1539,13 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         elif type(x1) is str:
             if _P12.fullmatch(x1) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/page", "type", None, _M13, x1)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/page",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x1),
+                        x1,
+                    )
                 )
         else:
             out.append(
@@ -1522,7 +1560,13 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         elif type(x2) is str:
             if _P12.fullmatch(x2) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/page_size", "type", None, _M13, x2)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/page_size",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x2),
+                        x2,
+                    )
                 )
         else:
             out.append(
@@ -1541,7 +1585,13 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         elif type(x3) is str:
             if _P12.fullmatch(x3) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/total_page", "type", None, _M13, x3)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/total_page",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x3),
+                        x3,
+                    )
                 )
         else:
             out.append(
@@ -1560,7 +1610,13 @@ def _check_ListCallRecordsResponseInfo_tolerant(
         elif type(x4) is str:
             if _P12.fullmatch(x4) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/total_count", "type", None, _M13, x4)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/total_count",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x4),
+                        x4,
+                    )
                 )
         else:
             out.append(
@@ -1590,7 +1646,7 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K30.issuperset(v):
+    if not _K31.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1631,7 +1687,13 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         elif type(x4) is str:
             if _P12.fullmatch(x4) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/staff_id", "type", None, _M13, x4)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/staff_id",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x4),
+                        x4,
+                    )
                 )
         else:
             out.append(
@@ -1662,7 +1724,13 @@ def _check_CallRecord_tolerant(v: Any, p: str, i: int, out: list[Violation], ctx
         elif type(x6) is str:
             if _P12.fullmatch(x6) is None:
                 out.append(
-                    Violation((p if i < 0 else p + str(i)) + "/call_result", "type", None, _M13, x6)
+                    Violation(
+                        (p if i < 0 else p + str(i)) + "/call_result",
+                        "type",
+                        None,
+                        _M13 + _excerpt(x6),
+                        x6,
+                    )
                 )
         else:
             out.append(
@@ -1706,7 +1774,7 @@ def _check_CallResultCallback_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K31.issuperset(v):
+    if not _K32.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1725,7 +1793,7 @@ def _check_CallResultCallbackCallResult_tolerant(
     if type(v) is not dict:
         out.append(Violation((p if i < 0 else p + str(i)), "type", None, _M0 + _type_name(v), v))
         return
-    if not _K32.issuperset(v):
+    if not _K33.issuperset(v):
         for k in v:
             if not isinstance(k, str):
                 out.append(
@@ -1843,7 +1911,7 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/comment",
                     "type",
                     None,
-                    _M33 + _type_name(x11),
+                    _M34 + _type_name(x11),
                     x11,
                 )
             )
@@ -1951,7 +2019,7 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/callback_url",
                     "type",
                     None,
-                    _M33 + _type_name(x20),
+                    _M34 + _type_name(x20),
                     x20,
                 )
             )
@@ -1963,7 +2031,7 @@ def _check_CallResultCallbackCallResult_tolerant(
                     (p if i < 0 else p + str(i)) + "/state",
                     "type",
                     None,
-                    _M33 + _type_name(x21),
+                    _M34 + _type_name(x21),
                     x21,
                 )
             )

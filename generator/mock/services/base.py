@@ -13,14 +13,11 @@ import hmac
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ... import ir
+from ..calls import MISSING, Answer, Call, Host, value_at
 from ..config import MockConfigError
-from ..core import MISSING, Answer, Call, value_at
-
-if TYPE_CHECKING:
-    from ..core import Simulator
 
 
 class ServiceState:
@@ -40,7 +37,7 @@ class ServiceState:
     parameter_code: ClassVar[str] = "400"
     """Code answering a body that is not JSON, and violations without a documented code."""
 
-    def __init__(self, sim: Simulator) -> None:
+    def __init__(self, sim: Host) -> None:
         self.sim = sim
         self.config = sim.config
         self.service: ir.Service = sim.service

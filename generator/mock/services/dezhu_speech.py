@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..core import Answer, Call
+from ..calls import Answer, Call
 from .base import ServiceState
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ... import ir
-from ..core import Answer, Call
+from ..calls import Answer, Call
 from .base import ServiceState
 
 ADD_STATES = ("idle",)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ... import ir
-from ..core import Answer, Call
+from ..calls import Answer, Call
 from .base import ServiceState
 
 

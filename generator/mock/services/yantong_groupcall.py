@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ..core import MISSING, Answer, Call, value_at
+from ..calls import MISSING, Answer, Call, value_at
 from .base import ServiceState
 
 RUNNING, STOPPED = "1", "0"

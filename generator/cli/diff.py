@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import diff, versions
-
-OK, FINDINGS, USAGE = 0, 1, 2
+from .common import FINDINGS, OK, UsageError
 
 EPILOG = """\
 Every change is classified for callers of the generated package:
@@ -30,10 +28,6 @@ major version, a compatible one at least a new minor version.
 exit status: 0 no breaking change and versions in order (or --changelog); 1 a breaking change
 (unless --allow-breaking) or a version that does not rise far enough; 2 usage or spec error.
 """
-
-
-class DiffUsage(Exception):
-    """A problem with the command line; the message says what to do."""
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -56,7 +50,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--specs",
         type=Path,
         default=Path("specs"),
-        help="the spec folder, for --git (default: specs)",
+        metavar="PATH",
+        help="the spec folder, or one spec file, for --git (default: specs)",
     )
     p.add_argument(
         "--format",
@@ -80,18 +75,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Raises SpecErrors (exit 2 in the caller) for invalid specs on either side."""
+    from .. import diff, versions
+
     if args.git is not None:
         if args.old is not None or args.new is not None:
-            raise DiffUsage("give either OLD NEW or --git REV, not both")
+            raise UsageError("give either OLD NEW or --git REV, not both")
+        one = args.specs if args.specs.is_file() else None  # --specs FILE: that spec only
         try:
-            old = diff.load_git_side(args.git, args.specs)
+            old = diff.load_git_side(args.git, one.parent if one else args.specs)
         except diff.GitError as exc:
-            raise DiffUsage(f"--git {args.git}: {exc}") from exc
+            raise UsageError(f"--git {args.git}: {exc}") from exc
+        if one is not None:
+            old = [s for s in old if Path(s.service.file).name == one.name]
         new = diff.load_side(args.specs)
         against = args.git
     else:
         if args.old is None or args.new is None:
-            raise DiffUsage("give OLD and NEW (spec files or folders), or --git REV")
+            raise UsageError("give OLD and NEW (spec files or folders), or --git REV")
         old = diff.load_side(args.old)
         new = diff.load_side(args.new)
         against = str(args.old)
@@ -120,7 +120,9 @@ def run(args: argparse.Namespace) -> int:
     return FINDINGS if failed else OK
 
 
-def _json(found: versions.Comparison, allow_breaking: bool, failed: bool) -> dict[str, Any]:
+def _json(found: Any, allow_breaking: bool, failed: bool) -> dict[str, Any]:
+    from .. import diff, versions
+
     old = found.old or []
     return {
         "changes": diff.as_json(found.changes),

@@ -8,6 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .common import (
+    UsageError,
+    default_specs_folder,
+    load_services,
+    spec_listing,
+    specs_option,
+    stale_warning,
+)
+
 EPILOG = """\
 The first line on standard output is the bound URL (e.g. http://127.0.0.1:41234), flushed as
 soon as the server accepts connections. SIGINT or SIGTERM stop it cleanly (exit status 0).
@@ -67,8 +76,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("service", metavar="SERVICE", help="service name, e.g. huawei_isales")
-    p.add_argument("--specs", type=Path, default=None, help="spec folder (default: specs)")
+    p.listing = spec_listing  # type: ignore[attr-defined]
+    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
+    specs_option(p, default=None)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default: 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of generated ids and call outcomes")
@@ -235,7 +245,7 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
     """The MockConfig an argument namespace asks for (ValueError names a bad option)."""
     from outbound._runtime.signing import DEFAULT_AUTH_V2_VARIANT
 
-    from .mock.config import Fault, MockConfig
+    from ..mock.config import Fault, MockConfig
 
     if len(args.access_key) != len(args.secret_key):
         raise ValueError("give one --secret-key per --access-key, in the same order")
@@ -291,15 +301,6 @@ def build_config(args: argparse.Namespace, service: Any) -> Any:
     )
 
 
-def _specs_dir(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    here = Path("specs")
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent / "specs"
-
-
 def _notes(service: Any, config: Any) -> list[str]:
     scheme = service.auth.scheme
     notes = []
@@ -316,17 +317,16 @@ def _notes(service: Any, config: Any) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; 0 on a clean stop."""
-    from .cli import UsageError
-    from .mock.app import create_app
-    from .mock.config import MockConfigError
-    from .mock.core import Simulator
-    from .mock.server import bind, serve_forever, url_of
-    from .spec import load_specs
+    from ..mock.app import create_app
+    from ..mock.config import MockConfigError
+    from ..mock.core import Simulator
+    from ..mock.server import bind, serve_forever, url_of
 
-    services = {s.name: s for s in load_specs(_specs_dir(args.specs))}
+    services = {s.name: s for s in load_services(args.specs or default_specs_folder())}
     service = services.get(args.service)
     if service is None:
         raise UsageError(f"unknown service {args.service!r}; known: {', '.join(sorted(services))}")
+    stale_warning(service.name, args.specs, "mock")
     try:
         config = build_config(args, service)
     except (ValueError, MockConfigError) as exc:

@@ -1,0 +1,187 @@
+"""What every `callgen` command shares: exit statuses, the usage error, common options.
+
+Only the standard library at import time: `callgen --help` and each command start without
+loading what other commands need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+OK, FINDINGS, USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """callgen's parsers: `listing`, if set, adds to the epilog when help is shown (the
+    choices of SERVICE and OPERATION, read then, not at every start)."""
+
+    listing: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.listing is not None:
+            extra = self.listing()
+            self.epilog = f"{self.epilog}\n\n{extra}" if self.epilog else extra
+            self.listing = None
+        return super().format_help()
+
+
+def spec_listing() -> str:
+    """The services of the default spec folder, by file name (no spec is read)."""
+    folder = default_specs_folder()
+    names = sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    if not names:
+        return "SERVICE: the stem of a spec file (no specs folder here: pass --specs)"
+    return f"SERVICE, one of ({folder}): {', '.join(names)}"
+
+
+def package_listing() -> str:
+    """Services, operations and callbacks of the installed package outbound, from the schema
+    files it ships (no module of it is imported)."""
+    import importlib.util
+
+    found = importlib.util.find_spec("outbound")
+    if found is None or not found.submodule_search_locations:
+        return "the package outbound is not installed: run `callgen generate`"
+    root = Path(next(iter(found.submodule_search_locations)))
+    lines = ["SERVICE and OPERATION, one of (the installed package outbound):"]
+    for service in sorted(p.parent.name for p in root.glob("*/schemas")):
+        names: dict[str, list[str]] = {"request": [], "callback": []}
+        for schema in sorted((root / service / "schemas").glob("*.json")):
+            name, _, kind = schema.stem.rpartition(".")
+            if kind in names:
+                names[kind].append(name)
+        text = ", ".join(names["request"])
+        if names["callback"]:
+            text += f"; --callback: {', '.join(names['callback'])}"
+        lines.append(
+            textwrap.fill(text, 98, initial_indent=f"  {service}: ", subsequent_indent="    ")
+        )
+    return "\n".join(lines)
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; the message says what to do."""
+
+
+class LocatedError(UsageError):
+    """A usage error in a file the user gave, its message starting FILE:LINE:COL."""
+
+
+def specs_option(parser: argparse.ArgumentParser, default: Path | None = Path("specs")) -> None:
+    parser.add_argument(
+        "--specs",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="spec folder, or one spec file (default: specs)",
+    )
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes ≥ 1, got {text!r}")
+    return value
+
+
+def jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="formatting processes (default: one per usable core; 1 formats in this process)",
+    )
+
+
+def kind_options(parser: argparse.ArgumentParser) -> None:
+    """--response / --callback (default: the request body)."""
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--response",
+        action="store_const",
+        const="response",
+        dest="kind",
+        help="the operation's response body (default: its request body)",
+    )
+    kind.add_argument(
+        "--callback",
+        action="store_const",
+        const="callback",
+        dest="kind",
+        help="a callback's body: OPERATION names the callback",
+    )
+
+
+def service_module(name: str) -> ModuleType:
+    """The installed generated package's module of a service."""
+    import outbound
+
+    if name not in outbound.SERVICES:
+        raise UsageError(f"unknown service {name!r}; known: {', '.join(outbound.SERVICES)}")
+    return importlib.import_module(f"outbound.{name}")
+
+
+def load_specs(specs: Path) -> list[Any]:
+    """The checked specs (`spec.LoadedSpec`) of --specs: a folder, or one spec file. A missing
+    default folder (callgen run outside a clone) says to pass --specs; SpecErrors propagate."""
+    from ..spec import LoadedSpec, load_document, load_spec_folder
+
+    if specs.is_file():
+        doc, service = load_document(specs)
+        return [LoadedSpec(service, doc)]
+    if not specs.exists():
+        if specs == Path("specs"):
+            raise UsageError(
+                f"no spec folder 'specs' in {Path.cwd()}: run callgen in a clone of the specs, "
+                "or pass --specs PATH (a spec folder or one spec file)"
+            )
+        raise UsageError(f"--specs {specs}: no such spec folder or file")
+    return load_spec_folder(specs)
+
+
+def load_services(specs: Path) -> list[Any]:
+    """The IR (`ir.Service`) of every spec of --specs (see `load_specs`)."""
+    return [loaded.service for loaded in load_specs(specs)]
+
+
+def stale_warning(service: str, specs: Path | None, command: str) -> None:
+    """Warn on stderr when the installed package's `outbound.<service>` was generated from
+    another spec than the one in the spec folder (`callgen validate`, `schema` and `mock` answer
+    with the installed package's validators). No spec there to compare: no warning."""
+    import importlib.util
+
+    folder = specs if specs is not None else default_specs_folder()
+    spec = folder if folder.is_file() else folder / f"{service}.yaml"
+    found = importlib.util.find_spec("outbound")
+    if found is None or not found.submodule_search_locations:
+        return
+    shipped = Path(next(iter(found.submodule_search_locations))) / service / "spec.yaml"
+    try:
+        current, installed = spec.read_bytes(), shipped.read_bytes()
+    except OSError:
+        return
+    if current != installed:
+        print(
+            f"callgen {command}: warning: the installed outbound.{service} ({shipped.parent}) "
+            f"was generated from another version of {spec}; its answers may be stale: run "
+            "`callgen generate` (and reinstall the package unless it is an editable install)",
+            file=sys.stderr,
+        )
+
+
+def default_specs_folder() -> Path:
+    """specs/ here, else the specs of the clone callgen runs from, else specs/ (missing)."""
+    here = Path("specs")
+    clone = Path(__file__).resolve().parent.parent.parent / "specs"
+    return clone if not here.is_dir() and clone.is_dir() else here
