@@ -60,8 +60,10 @@ VALUES = st.one_of(
     st.integers(-2, 3),
     st.sampled_from([1.5, 1.0, 0.0, -1.0]),
     st.sampled_from(["", "x", "1.0.0", "string", "0200000", "/a", "^a$", "900", "002 Table 1"]),
-    st.just([]),
-    st.just({}),
+    # a new container per draw: st.just({}) hands out one object, which an "add" edit could
+    # then insert into itself (a cycle, and a RecursionError in paths())
+    st.builds(list),
+    st.builds(dict),
 )
 
 
