@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from .common import FINDINGS, OK, jobs_option, specs_option
+from .common import FINDINGS, OK, output_options, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -15,14 +14,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "check", help="specs valid, examples valid, output identical to a fresh generation"
     )
     specs_option(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("generated"),
-        metavar="DIR",
-        help="output folder (default: generated)",
-    )
-    jobs_option(p)
+    output_options(p)
     return p
 
 

@@ -104,6 +104,29 @@ def jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def output_options(parser: argparse.ArgumentParser) -> None:
+    """--out and --jobs: where generate writes and check compares, and how black runs."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="output folder (default: generated)",
+    )
+    jobs_option(parser)
+
+
+def body_arguments(parser: argparse.ArgumentParser) -> None:
+    """SERVICE OPERATION of the commands that read the installed package (validate, schema)."""
+    parser.listing = package_listing  # type: ignore[attr-defined]
+    parser.add_argument("service", metavar="SERVICE", help="service name (listed below)")
+    parser.add_argument(
+        "operation",
+        metavar="OPERATION",
+        help="operation id, or callback name with --callback (listed below)",
+    )
+
+
 def kind_options(parser: argparse.ArgumentParser) -> None:
     """--response / --callback (default: the request body)."""
     kind = parser.add_mutually_exclusive_group()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import FINDINGS, OK, UsageError, jobs_option, load_specs, specs_option
+from .common import FINDINGS, OK, UsageError, load_specs, output_options, specs_option
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -15,14 +15,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "generate", help="regenerate the package outbound from the specs"
     )
     specs_option(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("generated"),
-        metavar="DIR",
-        help="output folder (default: generated)",
-    )
-    jobs_option(p)
+    output_options(p)
     return p
 
 

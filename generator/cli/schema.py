@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .common import OK, UsageError, kind_options, package_listing, service_module, stale_warning
+from .common import OK, UsageError, body_arguments, kind_options, service_module, stale_warning
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -16,13 +16,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="print the JSON Schema of a body",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.listing = package_listing  # type: ignore[attr-defined]
-    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
-    p.add_argument(
-        "operation",
-        metavar="OPERATION",
-        help="operation id, or callback name with --callback (listed below)",
-    )
+    body_arguments(p)
     kind_options(p)
     p.add_argument(
         "--specs",

@@ -13,8 +13,8 @@ from .common import (
     OK,
     LocatedError,
     UsageError,
+    body_arguments,
     kind_options,
-    package_listing,
     service_module,
     stale_warning,
 )
@@ -26,13 +26,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="validate a JSON body with the generated validators",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.listing = package_listing  # type: ignore[attr-defined]
-    p.add_argument("service", metavar="SERVICE", help="service name (listed below)")
-    p.add_argument(
-        "operation",
-        metavar="OPERATION",
-        help="operation id, or callback name with --callback (listed below)",
-    )
+    body_arguments(p)
     p.add_argument("file", help="JSON file, or - for standard input")
     kind_options(p)
     p.add_argument(
