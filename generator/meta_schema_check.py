@@ -5,7 +5,7 @@ Generated from generator/spec.schema.json by `python -m generator.spec`: do not 
 
 # ruff: noqa
 # mypy: ignore-errors
-META_SCHEMA_SHA256 = "345bce27bb7c649e8e202ec6a2a13ef8a1ae4975cbf441cd647a605161affb68"
+META_SCHEMA_SHA256 = "ecad55684de8784e5299ccbdb037799630f23bd2544bf88c18e443f601322c11"
 from decimal import Decimal
 import re
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
@@ -833,6 +833,11 @@ def validate____defs_operation(data, custom_formats={}, name_prefix=None):
                     if data__pathparams_key not in []:
                         data__pathparams_value = data__pathparams.get(data__pathparams_key)
                         validate____defs_schema(data__pathparams_value, custom_formats)
+                        data__pathparams_value_is_dict = isinstance(data__pathparams_value, dict)
+                        if data__pathparams_value_is_dict:
+                            data__pathparams_value__missing_keys = set(['source']) - data__pathparams_value.keys()
+                            if data__pathparams_value__missing_keys:
+                                raise JsonSchemaValueException("no")
         if "headers" in data_keys:
             data_keys.remove("headers")
             data__headers = data["headers"]

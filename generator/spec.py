@@ -277,11 +277,12 @@ def _describe(error: jsonschema.ValidationError, doc: Document) -> list[SpecErro
     if error.validator == "required":
         missing = re.match(r"'(.*)' is a required property$", error.message)
         name = missing.group(1) if missing else error.message
-        if name == "source" and len(path) >= 2 and path[-2] == "properties":
+        if name == "source" and len(path) >= 2 and path[-2] in ("properties", "path_params"):
+            what = "property" if path[-2] == "properties" else "path parameter"
             return [
                 SpecError(
                     doc.pos(path, key=True),
-                    f"{where}: the property names no source: add `source: "
+                    f"{where}: the {what} names no source: add `source: "
                     '"<seed id> <section>"` (every item says which document states it)',
                 )
             ]

@@ -48,7 +48,12 @@ def spec_with(properties: dict[str, Any], *, guard: dict[str, Any] | None = None
 
 
 def view(tmp_path: Path, spec: dict[str, Any]) -> emit_cli.ServiceCliView:
-    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), "utf-8")
+    for part in ("request", "response"):  # every property names a source (the spec language)
+        for prop in spec["operations"]["do_it"][part]["properties"].values():
+            prop.setdefault("source", SOURCE)
+    (tmp_path / "tiny.yaml").write_text(
+        yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), "utf-8"
+    )
     (service,) = load_specs(tmp_path)
     return emit_cli.service_cli(service)
 

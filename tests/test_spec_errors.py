@@ -118,7 +118,7 @@ operations:
     method: POST
     path: /campaigns/{vdnId}/numbers/delete
     path_params:
-      vdnId: {type: integer, minimum: 1, maximum: 9999}
+      vdnId: {type: integer, source: "002 Table 5", minimum: 1, maximum: 9999}
     creates: false
     guard:
       unless_any_of: [called]
@@ -317,6 +317,14 @@ CASES = [
         "called:\n        type: string\n        required: true",
         "types/Number/properties/called: the property names no source: add `source: "
         '"<seed id> <section>"` (every item says which document states it)',
+    ),
+    Case(
+        "path_parameter_without_source",
+        'vdnId: {type: integer, minimum: 1, maximum: 9999, source: "002 Table 1"}',
+        "vdnId: {type: integer, minimum: 1, maximum: 9999}",
+        "vdnId: {type",
+        "operations/add_numbers/path_params/vdnId: the path parameter names no source: add "
+        '`source: "<seed id> <section>"` (every item says which document states it)',
     ),
     Case(
         "camel_case_key_suggests_the_snake_case_one",
@@ -577,60 +585,60 @@ CASES = [
     ),
     Case(
         "python_name_collides_with_a_derived_name",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: called}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: called}\n",
         "called}",
         "property 'session' and 'called' both become 'called' python_name; rename one",
     ),
     Case(
         "python_name_collides_with_another_python_name",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: criterion}\n"
-        "        other: {type: string, python_name: criterion}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: criterion}\n"
+        "        other: {source: 002 D, type: string, python_name: criterion}\n",
         "criterion}",
         "property 'other' and 'session' both become 'criterion' python_name",
         nth=2,
     ),
     Case(
         "python_name_collides_with_a_path_parameter",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: vdn_id}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: vdn_id}\n",
         "session:",
         "argument 'session' and path parameter 'vdnId' both become the keyword argument "
         "'vdn_id' of delete_numbers",
     ),
     Case(
         "python_name_is_the_derived_name",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: session}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: session}\n",
         "session}",
         "python_name 'session' is the name 'session' gets anyway; remove it",
     ),
     Case(
         "python_name_is_a_keyword",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: lambda}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: lambda}\n",
         "lambda}",
         "python_name 'lambda' is a Python keyword or a name the generated code uses itself",
     ),
     Case(
         "python_name_is_reserved",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: extra}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: extra}\n",
         "extra}",
         "(without python_name it would be 'session')",
     ),
     Case(
         "python_name_with_a_trailing_underscore",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: list_}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: list_}\n",
         "list_}",
         "python_name 'list_': write a plain snake_case name",
     ),
     Case(
         "python_name_not_snake_case",
-        "        session: {type: string, min_length: 1}\n",
-        "        session: {type: string, min_length: 1, python_name: sessionId}\n",
+        "        session: {source: 002 D, type: string, min_length: 1}\n",
+        "        session: {source: 002 D, type: string, min_length: 1, python_name: sessionId}\n",
         "sessionId}",
         "does not match",
     ),
@@ -680,8 +688,8 @@ CASES = [
     ),
     Case(
         "path_param_not_scalar",
-        "vdnId: {type: integer, minimum: 1, maximum: 9999}\n",
-        "vdnId: {ref: Number}\n",
+        'vdnId: {type: integer, source: "002 Table 5", minimum: 1, maximum: 9999}\n',
+        'vdnId: {ref: Number, source: "002 Table 5"}\n',
         "vdnId: {ref",
         "path parameter 'vdnId' must have type string, integer, integer_string or number",
     ),
@@ -709,8 +717,8 @@ CASES = [
     ),
     Case(
         "exclusive_bounds_equal",
-        "vdnId: {type: integer, minimum: 1, maximum: 9999}\n",
-        "vdnId: {type: integer, exclusive_minimum: 5, exclusive_maximum: 5}\n",
+        'vdnId: {type: integer, source: "002 Table 5", minimum: 1, maximum: 9999}\n',
+        'vdnId: {type: integer, source: "002 Table 5", exclusive_minimum: 5, exclusive_maximum: 5}\n',
         "5}",
         "exclusive_minimum (5) must be < exclusive_maximum (5)",
     ),
