@@ -66,7 +66,7 @@ def test_literal_values_follow_the_python_type() -> None:
     def schema(types: tuple[str, ...], *values: Any) -> Schema:
         return Schema(Pos("x", 1, 1), types, enum=tuple(EnumValue(v, "") for v in values))
 
-    assert enum_literal(schema(("string",), "1", "2")) == "Literal['1', '2']"
+    assert enum_literal(schema(("string",), "1", "2")) == 'Literal["1", "2"]'  # black's quotes
     assert enum_literal(schema(("integer",), 0, 1)) == "Literal[0, 1]"
     assert enum_literal(schema(("boolean",), True)) == "Literal[True]"
     # a string of digits travels as "1" and is held as the int 1
@@ -74,9 +74,9 @@ def test_literal_values_follow_the_python_type() -> None:
     assert enum_literal(schema(("integer_string",), "01")) is None  # would travel back as "1"
     assert enum_literal(schema(("number",), 0.5, 1)) is None  # Literal takes no floats
     assert enum_literal(schema(("integer", "integer_string"), 1)) is None  # a union keeps its types
-    assert enum_literal(schema(("string", "null"), "a", None)) == "Literal['a']"
+    assert enum_literal(schema(("string", "null"), "a", None)) == 'Literal["a"]'
     nullable = schema(("string", "null"), "a", None)
-    assert annotation(nullable) == "Literal['a'] | None"
+    assert annotation(nullable) == 'Literal["a"] | None'
     assert annotation(nullable, open_enums=True) == "str | None"
 
 
