@@ -123,7 +123,7 @@ def output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def body_arguments(parser: argparse.ArgumentParser) -> None:
-    """SERVICE OPERATION of the commands that read the installed package (validate, schema)."""
+    """SERVICE OPERATION of validate and schema (their --help lists the installed package's)."""
     parser.listing = package_listing  # type: ignore[attr-defined]
     parser.add_argument("service", metavar="SERVICE", help="service name (listed below)")
     parser.add_argument(

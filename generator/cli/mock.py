@@ -24,7 +24,9 @@ GET /_callgen/state returns the simulator's state as JSON, GET /openapi.json the
 OpenAPI 3.1.0 document (callgen openapi) with this server as first server (not vendor routes).
 
 Every request is checked as the vendor documents it: credentials, then the body and path
-parameters with the generated validators (outbound.<service>.validate_request/validate_path);
+parameters with the validators the spec in --specs generates (validate_request/validate_path:
+the installed outbound.<service> when it was generated from that very spec, else the spec
+rendered into a temporary folder, so an edited spec is enforced without `callgen generate`);
 a violation is answered with its documented code (Violation.code), in the vendor's envelope.
 A body that is not JSON (or nested too deeply to decode) gets the "not JSON" code below.
 
