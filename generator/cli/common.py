@@ -214,9 +214,9 @@ def body_module(service: str, specs: Path | None, ir: Any = None) -> Iterator[Mo
     """The validators module of `service` as its spec in --specs says (validate_request,
     _response, _callback, _path and schema; for validate, schema and mock).
 
-    When the installed package was generated from that very spec, its module (the cheaper
-    path: ~0.2 s); else the spec rendered without black and imported from a temporary folder
-    (~0.8 s), nothing installed or written to the output folder. No spec folder and no
+    When the installed package was generated from that very spec, its module (cheaper: no
+    loading or rendering); else the spec rendered without black and imported from a temporary
+    folder, nothing installed or written to the output folder. No spec folder and no
     --specs (outside a clone): the installed package. Either way no package `__init__` runs (no
     clients, models or httpx). `ir`, the service already loaded, spares loading it again.
     """

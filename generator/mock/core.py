@@ -80,8 +80,8 @@ class Simulator:
         config: MockConfig | None = None,
         module: ModuleType | None = None,
     ) -> None:
-        """`module` holds the service's validate_path/request/response (default: the installed
-        `outbound.<service>`; `callgen mock` passes the spec's own when the package is older)."""
+        """`module` holds the service's validate_* functions (default: the installed
+        `outbound.<service>`; `callgen mock` passes those of the spec it serves)."""
         self.service = service
         self.config = config or MockConfig()
         self.module: ModuleType = module or importlib.import_module(f"outbound.{service.name}")
