@@ -207,12 +207,18 @@ def _json(value: Any) -> bytes:
 
 
 def render(
-    services: list[Service], previous: Path | None = None, jobs: int | None = None
+    services: list[Service],
+    previous: Path | None = None,
+    jobs: int | None = None,
+    *,
+    formatted: bool = True,
 ) -> dict[str, bytes]:
     """Every generated file: path relative to the output folder → bytes.
 
     `previous`, an output folder, lends the files it proves are still what black makes of
     today's render (see _formatted_before); `jobs` is the number of formatting processes.
+    `formatted=False` skips black and the manifest: the same code, only to be imported (what
+    `callgen validate`, `schema` and `mock` answer with when a spec is ahead of the package).
     """
     env = _environment()
     files: dict[str, bytes] = {}
@@ -316,6 +322,9 @@ def render(
         if s.text:  # what a later generate compares with (versions.read_snapshots)
             files[f"{prefix}/{versions.SNAPSHOT}"] = s.text
 
+    if not formatted:
+        files.update((name, text.encode("utf-8")) for name, text in python.items())
+        return dict(sorted(files.items()))
     files.update(_format(python, verbatim, previous, jobs))
     manifest = {
         "generator": f"callgen {__version__}",

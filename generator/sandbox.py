@@ -30,29 +30,37 @@ def imported(
     With `run_inits=False` no package `__init__` runs: only `validators_module` is meant to be
     used then, and it imports a service's validators without its clients, models and httpx.
     """
-    name = f"_callgen_sandbox_{next(_counter)}"
     with tempfile.TemporaryDirectory(prefix="callgen-") as tmp:
         root = Path(tmp)
         for rel, data in files.items():
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        init = root / package / "__init__.py"
-        spec = importlib.util.spec_from_file_location(
-            name, init, submodule_search_locations=[str(init.parent)]
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            if run_inits:
-                spec.loader.exec_module(module)
-            else:
-                module._callgen_without_inits = True  # type: ignore[attr-defined]
+        with opened(root / package, run_inits=run_inits) as module:
             yield module
-        finally:
-            for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
-                del sys.modules[key]
+
+
+@contextmanager
+def opened(folder: Path, *, run_inits: bool = False) -> Iterator[ModuleType]:
+    """Yield the generated package in `folder` under a private name (see `imported`); an
+    installed package opened so runs none of its `__init__` files, unlike `import outbound`."""
+    name = f"_callgen_sandbox_{next(_counter)}"
+    init = folder / "__init__.py"
+    spec = importlib.util.spec_from_file_location(
+        name, init, submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        if run_inits:
+            spec.loader.exec_module(module)
+        else:
+            module._callgen_without_inits = True  # type: ignore[attr-defined]
+        yield module
+    finally:
+        for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+            del sys.modules[key]
 
 
 def service_module(package: ModuleType, service: str) -> ModuleType:

@@ -505,41 +505,119 @@ def test_a_wrong_service_lists_the_known_ones(args: list[str]) -> None:
     assert "unknown service 'nosuch'; known: dezhu_speech, huawei_isales, quanshi_event, " in err
 
 
-# -- the installed package against the specs ---------------------------------------------------
+# -- answers from the specs, not the installed package -----------------------------------------
+
+# huawei_isales's CallData.customField: at most 200 characters in specs/ and the package
+FIELD_LIMIT = "        max_length: 200\n        forbidden_chars:"
 
 
-def _edited_specs(tmp_path: Path) -> Path:
-    """A copy of specs/ whose huawei_isales.yaml differs from the installed package's."""
+def edited_specs(tmp_path: Path, limit: str = "max_length: 10") -> Path:
+    """A copy of specs/ whose huawei_isales.yaml sets CallData.customField's `limit` in place
+    of max_length: 200 (not generated, not installed)."""
     folder = tmp_path / "specs"
     folder.mkdir()
     for spec in (ROOT / "specs").glob("*.yaml"):
         (folder / spec.name).write_bytes(spec.read_bytes())
     edited = folder / "huawei_isales.yaml"
-    edited.write_bytes(edited.read_bytes() + b"# an edit not generated yet\n")
+    text = edited.read_text("utf-8")
+    assert text.count(FIELD_LIMIT) == 1
+    edited.write_text(text.replace(FIELD_LIMIT, FIELD_LIMIT.replace("max_length: 200", limit)))
     return folder
 
 
-@pytest.mark.parametrize("command", ["validate", "schema"])
-def test_a_stale_installed_package_is_warned_about(tmp_path: Path, command: str) -> None:
-    specs = _edited_specs(tmp_path)
-    extra = ["-"] if command == "validate" else []
+def _custom_field(length: int) -> str:
+    return json.dumps({"callDataList": [{"called": "80021", "customField": "x" * length}]})
+
+
+def test_validate_answers_from_an_edited_spec_without_regenerating(tmp_path: Path) -> None:
+    specs = edited_specs(tmp_path)
+    body = _custom_field(12)
+    # the installed package (and the unchanged specs/) allow 200 characters
+    assert callgen("validate", "huawei_isales", "add_call_data", "-", stdin=body) == (
+        0,
+        "valid\n",
+        "",
+    )
+    expected = (
+        "/callDataList/0/customField: must be at most 10 characters, got 12 "
+        "[max_length, 02000003]\n"
+    )
+    for where in (specs, specs / "huawei_isales.yaml"):  # a folder or the one spec file
+        code, out, err = callgen(
+            "validate", "huawei_isales", "add_call_data", "-", "--specs", str(where), stdin=body
+        )
+        assert (code, out, err) == (1, expected, "")
+        code, out, _ = callgen(
+            "validate",
+            "huawei_isales",
+            "add_call_data",
+            "-",
+            "--specs",
+            str(where),
+            "--json",
+            stdin=body,
+        )
+        assert code == 1 and [v["code"] for v in json.loads(out)] == ["02000003"]
     code, out, err = callgen(
-        command, "huawei_isales", "add_call_data", *extra, "--specs", str(specs), stdin="{}"
+        "validate",
+        "huawei_isales",
+        "add_call_data",
+        "-",
+        "--specs",
+        str(specs),
+        stdin=_custom_field(10),
     )
-    assert code in (0, 1) and out
-    assert err.startswith(f"callgen {command}: warning: the installed outbound.huawei_isales (")
-    assert f"another version of {specs / 'huawei_isales.yaml'}" in err
-    assert "run `callgen generate`" in err
-    # a single spec file is compared too; a service whose spec is current gets no warning
-    single = specs / "huawei_isales.yaml"
-    code, _, err = callgen(
-        command, "huawei_isales", "add_call_data", *extra, "--specs", str(single), stdin="{}"
-    )
-    assert "warning: the installed outbound.huawei_isales" in err
-    code, _, err = callgen(
+    assert (code, out, err) == (0, "valid\n", "")
+
+
+def _custom_field_limit(schema: Any, set_to: int | None = None) -> list[int]:
+    """maxLength of every customField property anywhere in a JSON Schema (then set to
+    `set_to`, if given)."""
+    found = []
+    if isinstance(schema, dict):
+        field = schema.get("properties", {}).get("customField")
+        if isinstance(field, dict) and "maxLength" in field:
+            found.append(field["maxLength"])
+            if set_to is not None:
+                field["maxLength"] = set_to
+        for value in schema.values():
+            found += _custom_field_limit(value, set_to)
+    elif isinstance(schema, list):
+        for value in schema:
+            found += _custom_field_limit(value, set_to)
+    return found
+
+
+def test_schema_answers_from_an_edited_spec_without_regenerating(tmp_path: Path) -> None:
+    specs = edited_specs(tmp_path)
+    code, out, err = callgen("schema", "huawei_isales", "add_call_data")
+    assert code == 0 and err == "" and _custom_field_limit(json.loads(out)) == [200]
+    code, out, err = callgen("schema", "huawei_isales", "add_call_data", "--specs", str(specs))
+    schema = json.loads(out)
+    assert code == 0 and err == "" and _custom_field_limit(schema, set_to=200) == [10]
+    # everything else as the installed package says: only the edit differs
+    installed = SCHEMAS / "huawei_isales" / "schemas" / "add_call_data.request.json"
+    assert schema == json.loads(installed.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("command", ["validate", "schema"])
+def test_a_broken_spec_is_reported_at_its_line(tmp_path: Path, command: str) -> None:
+    specs = edited_specs(tmp_path, limit="max_lenght: 10")
+    spec = specs / "huawei_isales.yaml"
+    line = spec.read_text("utf-8").splitlines().index("        max_lenght: 10") + 1
+    extra = ["-"] if command == "validate" else []
+    for where in (specs, spec):
+        code, out, err = callgen(
+            command, "huawei_isales", "add_call_data", *extra, "--specs", str(where), stdin="{}"
+        )
+        assert code == 2 and out == ""
+        assert err.startswith(f"{spec}:{line}:9: unknown key 'max_lenght'")
+        assert "did you mean `max_length`?" in err
+    # another service of that folder is not held up by it
+    code, out, err = callgen(
         command, "quanshi_event", "create_event_call", *extra, "--specs", str(specs), stdin="{}"
     )
-    assert err == ""
+    assert code in (0, 1) and out and err == ""
 
 
 def test_the_current_package_gets_no_warning() -> None:
@@ -547,13 +625,52 @@ def test_the_current_package_gets_no_warning() -> None:
     assert code == 1 and err == ""
 
 
-def test_mock_warns_about_a_stale_installed_package(tmp_path: Path) -> None:
-    specs = _edited_specs(tmp_path)
-    # an address that cannot be bound: the command stops after its checks, before serving
-    code, _, err = callgen("mock", "huawei_isales", "--specs", str(specs), "--host", "256.0.0.1")
-    assert code == 2
-    assert "callgen mock: warning: the installed outbound.huawei_isales (" in err
-    assert "cannot listen on 256.0.0.1" in err
+def test_a_service_not_in_the_given_spec_file_is_a_usage_error() -> None:
+    code, out, err = callgen(
+        "validate",
+        "quanshi_event",
+        "create_event_call",
+        "-",
+        "--specs",
+        "specs/huawei_isales.yaml",
+        stdin="{}",
+    )
+    assert (code, out) == (2, "")
+    assert err == "callgen validate: unknown service 'quanshi_event'; known: huawei_isales\n"
+
+
+def test_the_installed_package_answers_when_it_was_generated_from_the_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cheaper path: a spec byte for byte the one the installed package ships is not
+    rendered again; an edited one is; no spec folder (outside a clone) uses the package."""
+    from generator import generate
+    from generator.cli import common
+
+    rendered: list[str] = []
+    render = generate.render
+
+    def counting(services: Any, *args: Any, **kwargs: Any) -> Any:
+        rendered.extend(s.name for s in services)
+        return render(services, *args, **kwargs)
+
+    monkeypatch.setattr(generate, "render", counting)
+    specs = edited_specs(tmp_path)
+    for where in (ROOT / "specs", ROOT / "specs" / "huawei_isales.yaml"):
+        with common.body_module("huawei_isales", where) as module:
+            assert module.validate_request("add_call_data", json.loads(_custom_field(12))) == []
+    assert rendered == []
+    with common.body_module("huawei_isales", specs) as module:
+        violations = module.validate_request("add_call_data", json.loads(_custom_field(12)))
+        assert [v.code for v in violations] == ["02000003"]
+    assert rendered == ["huawei_isales"]
+    monkeypatch.setattr(common, "default_specs_folder", lambda: tmp_path / "no-specs-here")
+    with common.body_module("huawei_isales", None) as module:
+        assert module.schema("add_call_data")["title"] == "huawei_isales.add_call_data request"
+    assert rendered == ["huawei_isales"]
+    unknown = "unknown service 'nosuch'; known: dezhu_speech"
+    with pytest.raises(common.UsageError, match=unknown), common.body_module("nosuch", None):
+        pass
 
 
 def test_diff_git_with_one_spec_file_compares_that_spec_only(tmp_path: Path) -> None:

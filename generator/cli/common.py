@@ -7,10 +7,9 @@ loading what other commands need.
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -44,12 +43,9 @@ def spec_listing() -> str:
 def package_listing() -> str:
     """Services, operations and callbacks of the installed package outbound, from the schema
     files it ships (no module of it is imported)."""
-    import importlib.util
-
-    found = importlib.util.find_spec("outbound")
-    if found is None or not found.submodule_search_locations:
+    root = installed_folder()
+    if root is None:
         return "the package outbound is not installed: run `callgen generate`"
-    root = Path(next(iter(found.submodule_search_locations)))
     lines = ["SERVICE and OPERATION, one of (the installed package outbound):"]
     for service in sorted(p.parent.name for p in root.glob("*/schemas")):
         names: dict[str, list[str]] = {"request": [], "callback": []}
@@ -64,6 +60,16 @@ def package_listing() -> str:
             textwrap.fill(text, 98, initial_indent=f"  {service}: ", subsequent_indent="    ")
         )
     return "\n".join(lines)
+
+
+def installed_folder() -> Path | None:
+    """The folder of the installed package outbound (found, not imported), if any."""
+    import importlib.util
+
+    found = importlib.util.find_spec("outbound")
+    if found is None or not found.submodule_search_locations:
+        return None
+    return Path(next(iter(found.submodule_search_locations)))
 
 
 class UsageError(Exception):
@@ -117,7 +123,7 @@ def output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def body_arguments(parser: argparse.ArgumentParser) -> None:
-    """SERVICE OPERATION of the commands that read the installed package (validate, schema)."""
+    """SERVICE OPERATION of validate and schema (their --help lists the installed package's)."""
     parser.listing = package_listing  # type: ignore[attr-defined]
     parser.add_argument("service", metavar="SERVICE", help="service name (listed below)")
     parser.add_argument(
@@ -146,15 +152,6 @@ def kind_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def service_module(name: str) -> ModuleType:
-    """The installed generated package's module of a service."""
-    import outbound
-
-    if name not in outbound.SERVICES:
-        raise UsageError(f"unknown service {name!r}; known: {', '.join(outbound.SERVICES)}")
-    return importlib.import_module(f"outbound.{name}")
-
-
 def load_specs(specs: Path) -> list[Any]:
     """The checked specs (`spec.LoadedSpec`) of --specs: a folder, or one spec file. A missing
     default folder (callgen run outside a clone) says to pass --specs; SpecErrors propagate."""
@@ -178,29 +175,75 @@ def load_services(specs: Path) -> list[Any]:
     return [loaded.service for loaded in load_specs(specs)]
 
 
-def stale_warning(service: str, specs: Path | None, command: str) -> None:
-    """Warn on stderr when the installed package's `outbound.<service>` was generated from
-    another spec than the one in the spec folder (`callgen validate`, `schema` and `mock` answer
-    with the installed package's validators). No spec there to compare: no warning."""
-    import importlib.util
+def spec_of(service: str, specs: Path | None) -> Path | None:
+    """The spec file of `service` in --specs (a folder or one file), else in the default spec
+    folder; None outside a clone without --specs (the installed package answers then)."""
+    if specs is None:
+        specs = default_specs_folder()
+        if not specs.is_dir():
+            return None
+    if specs.is_file():
+        files = [specs]
+    elif specs.is_dir():
+        from ..spec import spec_files
 
-    folder = specs if specs is not None else default_specs_folder()
-    spec = folder if folder.is_file() else folder / f"{service}.yaml"
-    found = importlib.util.find_spec("outbound")
-    if found is None or not found.submodule_search_locations:
-        return
-    shipped = Path(next(iter(found.submodule_search_locations))) / service / "spec.yaml"
+        files = spec_files(specs)
+    else:
+        raise UsageError(f"--specs {specs}: no such spec folder or file")
+    for file in files:
+        if file.stem == service:
+            return file
+    known = ", ".join(sorted(f.stem for f in files))
+    raise UsageError(f"unknown service {service!r}; known: {known}")
+
+
+def installed_is_current(service: str, spec: Path) -> bool:
+    """The installed package's `outbound.<service>` was generated from this very spec (the
+    spec.yaml it ships is byte for byte the file)."""
+    from ..versions import SNAPSHOT
+
+    root = installed_folder()
     try:
-        current, installed = spec.read_bytes(), shipped.read_bytes()
+        return root is not None and spec.read_bytes() == (root / service / SNAPSHOT).read_bytes()
     except OSError:
+        return False
+
+
+@contextmanager
+def body_module(service: str, specs: Path | None, ir: Any = None) -> Iterator[ModuleType]:
+    """The validators module of `service` as its spec in --specs says (validate_request,
+    _response, _callback, _path and schema; for validate, schema and mock).
+
+    When the installed package was generated from that very spec, its module (cheaper: no
+    loading or rendering); else the spec rendered without black and imported from a temporary
+    folder, nothing installed or written to the output folder. No spec folder and no
+    --specs (outside a clone): the installed package. Either way no package `__init__` runs (no
+    clients, models or httpx). `ir`, the service already loaded, spares loading it again.
+    """
+    from .. import sandbox
+
+    spec = spec_of(service, specs)
+    if spec is None or installed_is_current(service, spec):
+        root = installed_folder()
+        if root is None:
+            raise UsageError(
+                "the package outbound is not installed: pass --specs PATH (a spec folder or one "
+                "spec file), or install the generated package"
+            )
+        if spec is None:
+            known = sorted(p.parent.name for p in root.glob("*/validators.py"))
+            if service not in known:
+                raise UsageError(f"unknown service {service!r}; known: {', '.join(known)}")
+        with sandbox.opened(root) as package:
+            yield sandbox.validators_module(package, service)
         return
-    if current != installed:
-        print(
-            f"callgen {command}: warning: the installed outbound.{service} ({shipped.parent}) "
-            f"was generated from another version of {spec}; its answers may be stale: run "
-            "`callgen generate` (and reinstall the package unless it is an editable install)",
-            file=sys.stderr,
-        )
+    from .. import generate
+    from ..spec import load_service
+
+    if ir is None:
+        ir = load_service(spec)  # SpecErrors (FILE:LINE:COL) propagate: exit status 2
+    with sandbox.imported(generate.render([ir], formatted=False), run_inits=False) as package:
+        yield sandbox.validators_module(package, service)
 
 
 def default_specs_folder() -> Path:

@@ -10,11 +10,11 @@ from typing import Any
 
 from .common import (
     UsageError,
+    body_module,
     default_specs_folder,
     load_services,
     spec_listing,
     specs_option,
-    stale_warning,
 )
 
 EPILOG = """\
@@ -24,7 +24,9 @@ GET /_callgen/state returns the simulator's state as JSON, GET /openapi.json the
 OpenAPI 3.1.0 document (callgen openapi) with this server as first server (not vendor routes).
 
 Every request is checked as the vendor documents it: credentials, then the body and path
-parameters with the generated validators (outbound.<service>.validate_request/validate_path);
+parameters with the validators the spec in --specs generates (validate_request/validate_path:
+the installed outbound.<service> when it was generated from that very spec, else the spec
+rendered into a temporary folder, so an edited spec is enforced without `callgen generate`);
 a violation is answered with its documented code (Violation.code), in the vendor's envelope.
 A body that is not JSON (or nested too deeply to decode) gets the "not JSON" code below.
 
@@ -317,28 +319,30 @@ def _notes(service: Any, config: Any) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; 0 on a clean stop."""
-    from ..mock.app import create_app
     from ..mock.config import MockConfigError
     from ..mock.core import Simulator
-    from ..mock.server import bind, serve_forever, url_of
 
     services = {s.name: s for s in load_services(args.specs or default_specs_folder())}
     service = services.get(args.service)
     if service is None:
         raise UsageError(f"unknown service {args.service!r}; known: {', '.join(sorted(services))}")
-    stale_warning(service.name, args.specs, "mock")
     try:
         config = build_config(args, service)
     except (ValueError, MockConfigError) as exc:
         raise UsageError(str(exc)) from exc
-    try:
-        simulator = Simulator(service, config)
-    except MockConfigError as exc:  # e.g. a package the service's credentials need is missing
-        raise UsageError(str(exc)) from exc
-    except ImportError as exc:
-        raise UsageError(
-            f"the generated package has no outbound.{service.name}: run `callgen generate` ({exc})"
-        ) from exc
+    with body_module(service.name, args.specs, ir=service) as module:
+        try:
+            simulator = Simulator(service, config, module)
+        except MockConfigError as exc:  # e.g. a package the service's credentials need is missing
+            raise UsageError(str(exc)) from exc
+        return _serve(args, service, config, simulator)
+
+
+def _serve(args: argparse.Namespace, service: Any, config: Any, simulator: Any) -> int:
+    """Serve `simulator` on --host/--port until SIGINT/SIGTERM."""
+    from ..mock.app import create_app
+    from ..mock.server import bind, serve_forever, url_of
+
     try:
         sock = bind(args.host, args.port)
     except OSError as exc:

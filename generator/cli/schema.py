@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .common import OK, UsageError, body_arguments, kind_options, service_module, stale_warning
+from .common import OK, UsageError, body_arguments, body_module, kind_options
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -23,18 +23,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="spec folder or file the installed package is compared with, to warn when it is "
-        "stale (default: specs)",
+        help="spec folder, or one spec file, the answer comes from (default: specs; outside a "
+        "clone without one: the installed package outbound)",
     )
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    module = service_module(args.service)
-    stale_warning(args.service, args.specs, args.command)
-    try:
-        schema = module.schema(args.operation, args.kind or "request")
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    with body_module(args.service, args.specs) as module:
+        try:
+            schema = module.schema(args.operation, args.kind or "request")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
     print(json.dumps(schema, ensure_ascii=False, indent=2))
     return OK

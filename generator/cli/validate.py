@@ -14,9 +14,8 @@ from .common import (
     LocatedError,
     UsageError,
     body_arguments,
+    body_module,
     kind_options,
-    service_module,
-    stale_warning,
 )
 
 
@@ -34,8 +33,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="spec folder or file the installed package is compared with, to warn when it is "
-        "stale (default: specs)",
+        help="spec folder, or one spec file, the answer comes from (default: specs; outside a "
+        "clone without one: the installed package outbound)",
     )
     p.add_argument("--json", action="store_true", help="print the violations as a JSON list")
     return p
@@ -83,14 +82,13 @@ def _message(v: Any, body: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    module = service_module(args.service)
-    stale_warning(args.service, args.specs, args.command)
     kind = args.kind or "request"
-    body = _read_json(args.file)
-    try:
-        violations = getattr(module, f"validate_{kind}")(args.operation, body)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    with body_module(args.service, args.specs) as module:
+        body = _read_json(args.file)
+        try:
+            violations = getattr(module, f"validate_{kind}")(args.operation, body)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
     if args.json:
         rows = [
             {"path": v.path, "rule": v.rule, "code": v.code, "message": _message(v, body)}

@@ -74,10 +74,17 @@ class _Route:
 class Simulator:
     """One vendor service, simulated: routing, credentials, validation, envelope, state."""
 
-    def __init__(self, service: ir.Service, config: MockConfig | None = None) -> None:
+    def __init__(
+        self,
+        service: ir.Service,
+        config: MockConfig | None = None,
+        module: ModuleType | None = None,
+    ) -> None:
+        """`module` holds the service's validate_* functions (default: the installed
+        `outbound.<service>`; `callgen mock` passes those of the spec it serves)."""
         self.service = service
         self.config = config or MockConfig()
-        self.module: ModuleType = importlib.import_module(f"outbound.{service.name}")
+        self.module: ModuleType = module or importlib.import_module(f"outbound.{service.name}")
         self.codes: dict[str, ir.ErrorCode] = {c.code: c for c in service.error_codes}
         self.routes = [_Route.of(op) for op in service.operations]
         self.rng = random.Random(self.config.seed)

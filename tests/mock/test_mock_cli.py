@@ -70,6 +70,51 @@ def test_prints_the_url_first_serves_and_stops_cleanly(sig: signal.Signals) -> N
     assert "Traceback" not in err
 
 
+def test_serves_an_edited_spec_without_regenerating(tmp_path: Path) -> None:
+    """A spec edited in a copy of specs/ (CallData.customField: at most 10 characters, not
+    200) is what the simulator enforces: the installed client, still at 200, sends 12."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for spec in (ROOT / "specs").glob("*.yaml"):
+        (specs / spec.name).write_bytes(spec.read_bytes())
+    edited = specs / "huawei_isales.yaml"
+    limit = "        max_length: 200\n        forbidden_chars:"  # CallData.customField's
+    text = edited.read_text("utf-8")
+    assert text.count(limit) == 1
+    edited.write_text(text.replace(limit, limit.replace("200", "10")), "utf-8")
+    proc = subprocess.Popen(
+        [str(CALLGEN), "mock", "huawei_isales", "--specs", str(specs), "--min-interval", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = _first_line(proc).strip()
+        with hw.Client(url, access_key="ak", secret_key="sk") as client:
+
+            def add(custom_field: str) -> Any:
+                return client.add_call_data(
+                    vdn_id=1,
+                    campaign_id=1,
+                    call_data_list=[hw.CallData(called="80021", custom_field=custom_field)],
+                )
+
+            with pytest.raises(hw.ApiError) as refused:
+                add("x" * 11)
+            assert refused.value.raw_code == "02000003"  # too long
+            r = add("x" * 10)
+            assert r.return_object is not None and r.return_object.total_size == 1
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "warning" not in err and "Traceback" not in err
+
+
 def test_help_lists_every_option_and_the_simulators_choices(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
