@@ -563,6 +563,15 @@ class CallbackView:
     model: str
 
 
+def models_context(views: list[ModelView]) -> dict[str, object]:
+    """What the models template renders: the models, and what their module imports."""
+    return {
+        "models": views,
+        "uses_reading": any("_rd." in line for m in views for line in m.read_lines),
+        "uses_literal": any("Literal[" in f.annotation for m in views for f in m.fields),
+    }
+
+
 def client_context(service: Service) -> dict[str, object]:
     """Service-wide values the client template renders: auth, envelope codes, headers."""
     auth = service.auth

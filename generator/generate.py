@@ -280,15 +280,7 @@ def render(
             **context,
         )
         models = emit_models.models(s)
-        uses_reading = any("_rd." in line for m in models for line in m.read_lines)
-        put(
-            f"{prefix}/models.py",
-            "models.py.j2",
-            models=models,
-            uses_reading=uses_reading,
-            uses_literal=any("Literal[" in f.annotation for m in models for f in m.fields),
-            **context,
-        )
+        put(f"{prefix}/models.py", "models.py.j2", **emit_models.models_context(models), **context)
         put(f"{prefix}/errors.py", "errors.py.j2", codes=s.error_codes, **context)
         put(f"{prefix}/cli.py", "cli.py.j2", cli=emit_cli.service_cli(s), **context)
         operations = [emit_models.operation_view(s, op) for op in s.operations]

@@ -80,14 +80,12 @@ class LocatedError(UsageError):
     """A usage error in a file the user gave, its message starting FILE:LINE:COL."""
 
 
-def specs_option(parser: argparse.ArgumentParser, default: Path | None = Path("specs")) -> None:
-    parser.add_argument(
-        "--specs",
-        type=Path,
-        default=default,
-        metavar="PATH",
-        help="spec folder, or one spec file (default: specs)",
-    )
+def specs_option(
+    parser: argparse.ArgumentParser,
+    default: Path | None = Path("specs"),
+    help: str = "spec folder, or one spec file (default: specs)",
+) -> None:
+    parser.add_argument("--specs", type=Path, default=default, metavar="PATH", help=help)
 
 
 def _jobs(text: str) -> int:
@@ -123,13 +121,20 @@ def output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def body_arguments(parser: argparse.ArgumentParser) -> None:
-    """SERVICE OPERATION of validate and schema (their --help lists the installed package's)."""
+    """SERVICE OPERATION of validate and schema (their --help lists the installed package's),
+    and the --specs their answer comes from (see body_module)."""
     parser.listing = package_listing  # type: ignore[attr-defined]
     parser.add_argument("service", metavar="SERVICE", help="service name (listed below)")
     parser.add_argument(
         "operation",
         metavar="OPERATION",
         help="operation id, or callback name with --callback (listed below)",
+    )
+    specs_option(
+        parser,
+        None,
+        "spec folder, or one spec file, the answer comes from (default: specs; outside a "
+        "clone without one: the installed package outbound)",
     )
 
 

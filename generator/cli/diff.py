@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import FINDINGS, OK, UsageError
+from .common import FINDINGS, OK, UsageError, specs_option
 
 EPILOG = """\
 Every change is classified for callers of the generated package:
@@ -46,13 +46,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="REV",
         help="compare the spec folder at git revision REV (e.g. origin/main) with the work tree",
     )
-    p.add_argument(
-        "--specs",
-        type=Path,
-        default=Path("specs"),
-        metavar="PATH",
-        help="the spec folder, or one spec file, for --git (default: specs)",
-    )
+    specs_option(p, help="the spec folder, or one spec file, for --git (default: specs)")
     p.add_argument(
         "--format",
         choices=("text", "json", "github"),

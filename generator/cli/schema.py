@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from .common import OK, UsageError, body_arguments, body_module, kind_options
@@ -18,14 +17,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     body_arguments(p)
     kind_options(p)
-    p.add_argument(
-        "--specs",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="spec folder, or one spec file, the answer comes from (default: specs; outside a "
-        "clone without one: the installed package outbound)",
-    )
     return p
 
 

@@ -28,14 +28,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     body_arguments(p)
     p.add_argument("file", help="JSON file, or - for standard input")
     kind_options(p)
-    p.add_argument(
-        "--specs",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="spec folder, or one spec file, the answer comes from (default: specs; outside a "
-        "clone without one: the installed package outbound)",
-    )
     p.add_argument("--json", action="store_true", help="print the violations as a JSON list")
     return p
 

@@ -35,7 +35,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, Self
+from typing import Any, Literal, NamedTuple, Self, get_args
 
 __all__ = [
     "FORMAT",
@@ -61,17 +61,7 @@ State = Literal[
     "not_sent",
     "unresolved",
 ]
-STATES: tuple[State, ...] = (
-    "pending",
-    "invalid",
-    "sending",
-    "accepted",
-    "rejected",
-    "rejected_resend",
-    "unknown",
-    "not_sent",
-    "unresolved",
-)
+STATES: tuple[State, ...] = get_args(State)
 _TO_SEND: tuple[State, ...] = ("pending", "not_sent", "unresolved", "rejected_resend")
 
 _SCHEMA = """
