@@ -99,8 +99,9 @@ def _is_type(value: Json, wire_type: str) -> bool:
 
 
 class Builder:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, unbuilt: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self.unbuilt = unbuilt
         self.errors: list[SpecError] = []
         self.types: dict[str, ObjectType] = {}
         self.class_names: dict[str, Pos] = {}
@@ -221,7 +222,7 @@ class Builder:
                     path + ("codes", rule), f"error code {code!r} is not declared under error_codes"
                 )
 
-        schema = Schema(
+        schema = Schema.of(
             pos=self.pos(path),
             types=tuple(types),
             description=raw.get("description", ""),
@@ -518,7 +519,7 @@ class Builder:
             if lim.kind == "min_interval" and lim.enforced_by == "client"
         }
         ops = []
-        op_ids = set()
+        op_ids = set(self.unbuilt)
         for op_id, raw in d.get("operations", {}).items():
             op = self.operation(op_id, raw, min_intervals, code_ref, note_ref)
             ops.append(op)
@@ -1039,10 +1040,9 @@ def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]
     Walks the value itself, so the cost is the size of the example, not of the whole spec.
     """
     stack: list[tuple[Path, str, Any]] = [(at, "", value)]  # (path, pointer, value)
-    values = doc.values
     while stack:
         path, pointer, v = stack.pop()
-        pos = values.get(path)
+        pos = doc.at(path)
         if pos is not None:
             yield pointer, pos
         if isinstance(v, dict):
@@ -1051,9 +1051,7 @@ def _positions(doc: Document, at: Path, value: Any) -> Iterator[tuple[str, Pos]]
                 for k in reversed(list(v))
             )
         elif isinstance(v, list):
-            stack.extend(
-                (path + (i,), f"{pointer}/{i}", v[i]) for i in reversed(range(len(v)))
-            )
+            stack.extend((path + (i,), f"{pointer}/{i}", v[i]) for i in reversed(range(len(v))))
 
 
 def _through_items(root: Schema, pointer: str) -> bool:
@@ -1153,8 +1151,10 @@ def _refs(raw: Any) -> set[str]:
     return found
 
 
-def build_service(doc: Document, stem: str) -> Service:
-    builder = Builder(doc)
+def build_service(doc: Document, stem: str, *, unbuilt: frozenset[str] = frozenset()) -> Service:
+    """The IR of a spec; raises SpecErrors. Operations named in `unbuilt` (left out of
+    `doc`, see spec.check_document) count as declared but are neither built nor checked."""
+    builder = Builder(doc, unbuilt)
     service = builder.service(stem)
     if builder.errors:
         raise SpecErrors(builder.errors)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import enum
 import json
+import marshal
 import operator
 import subprocess
 from collections.abc import Iterable
@@ -40,7 +41,16 @@ from .ir import (
     Schema,
     Service,
 )
-from .spec import LoadedSpec, attempt, check_distinct, load_spec_folder, read_spec
+from .spec import (
+    LoadedSpec,
+    SpecText,
+    check_distinct,
+    check_document,
+    folder_texts,
+    no_cycle_collection,
+    read_text,
+)
+from .yamlpos import Document, Reading, load_yaml, read_yaml
 from .yamlpos import Path as YamlPath
 
 BREAKING, COMPATIBLE, DOCUMENTATION = "breaking", "compatible", "documentation"
@@ -1086,17 +1096,103 @@ def summary(changes: list[Change]) -> str:
 # -- the two sides of a diff -------------------------------------------------------------------
 
 
-def load_side(path: Path) -> list[LoadedSpec]:
-    """The specs of a file or a folder, checked; raises SpecErrors."""
+def side_texts(path: Path) -> list[SpecText | SpecErrors]:
+    """The spec files of one side: a file or a folder; raises SpecErrors when there is none."""
     if path.is_dir():
-        return load_spec_folder(path)
+        return folder_texts(path)
     if not path.exists():
         raise SpecErrors([SpecError(Pos(str(path), 1, 1), "no such spec file or folder")])
+    return [read_text(path, str(path))]
+
+
+def read_sides(
+    old: list[SpecText | SpecErrors], new: list[SpecText | SpecErrors]
+) -> tuple[list[LoadedSpec], list[LoadedSpec]]:
+    """Both sides checked; raises SpecErrors with the problems of every file of both.
+
+    What both sides have alike is read (its YAML) but not built again: an operation written
+    alike in two versions of a spec whose other parts are alike too (all but version and
+    changelog, which no operation reads) has the same IR on both sides, so nothing to compare.
+    Its checks are `callgen check`'s business; diff checks the parts it compares."""
+    with no_cycle_collection():
+        old_read = [_read(t) for t in old]
+        new_read = [_read(t) for t in new]
+        old_by_name = {_service_of(r[1]): r for r in old_read if isinstance(r, tuple)}
+        pairs = {  # service name → (old, new), for the services on both sides
+            name: (old_by_name[name], r)
+            for r in new_read
+            if isinstance(r, tuple) and (name := _service_of(r[1])) in old_by_name
+        }
+        documents: dict[int, tuple[Document, frozenset[str]]] = {}  # id(Reading) → checked
+        for (old_text, before), (new_text, after) in pairs.values():
+            alike = alike_operations(before, after)
+            try:
+                # (the tree is kept: the changes found will name their lines)
+                old_doc = before.document(unchecked=("operations", alike), keep_tree=True)
+                new_doc = after.document(unchecked=("operations", alike), keep_tree=True)
+            except SpecErrors:
+                continue  # reported below, as for any other file
+            if alike and _context(old_doc.data) != _context(new_doc.data):
+                # one side read otherwise once checked: read both again, in full
+                old_doc = load_yaml(old_text.file, old_text.raw)
+                new_doc = load_yaml(new_text.file, new_text.raw)
+                alike = frozenset()
+            documents[id(before)] = (old_doc, alike)
+            documents[id(after)] = (new_doc, alike)
+        sides = [[_check(r, documents) for r in side] for side in (old_read, new_read)]
+    errors = [e for side in sides for s in side if isinstance(s, SpecErrors) for e in s.errors]
+    if errors:
+        raise SpecErrors(errors)
+    return check_distinct(sides[0]), check_distinct(sides[1])
+
+
+def _read(text: SpecText | SpecErrors) -> tuple[SpecText, Reading] | SpecErrors:
+    if isinstance(text, SpecErrors):
+        return text
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SpecErrors([SpecError(Pos(str(path), 1, 1), f"cannot read: {exc.strerror}")])
-    return [read_spec(raw, str(path), path.stem)]
+        return text, read_yaml(text.file, text.raw)
+    except SpecErrors as exc:
+        return exc
+
+
+def _service_of(reading: Reading) -> Any:
+    try:
+        data = reading.data
+    except SpecErrors:
+        return None  # reported when the file is checked
+    return data.get("service") if isinstance(data, dict) else None
+
+
+def _check(
+    read: tuple[SpecText, Reading] | SpecErrors,
+    documents: dict[int, tuple[Document, frozenset[str]]],
+) -> LoadedSpec | SpecErrors:
+    if isinstance(read, SpecErrors):
+        return read
+    text, reading = read
+    try:
+        doc, unbuilt = documents.get(id(reading)) or (reading.document(), frozenset())
+        return check_document(doc, text.raw, text.stem, unbuilt=unbuilt)
+    except SpecErrors as exc:
+        return exc
+
+
+# Top-level keys of a spec no operation reads: a change there leaves every operation's IR as it was.
+_READ_BY_NO_OPERATION = frozenset({"operations", "version", "changelog"})
+
+
+def _context(spec: dict[str, Any]) -> bytes:
+    """What operations read of the rest of their spec, by value and type (true is not 1)."""
+    return marshal.dumps({k: v for k, v in spec.items() if k not in _READ_BY_NO_OPERATION}, 2)
+
+
+def alike_operations(old: Reading, new: Reading) -> frozenset[str]:
+    """Operations written alike (the same text) in two versions of one spec whose other parts,
+    but version and changelog, are alike too: their IR and checks cannot differ."""
+    before, after = old.entry_texts("operations"), new.entry_texts("operations")
+    if not before or not after or _context(old.data) != _context(new.data):
+        return frozenset()
+    return frozenset(k for k in before.keys() & after.keys() if before[k] == after[k])
 
 
 class GitError(Exception):
@@ -1117,7 +1213,7 @@ def _git(cwd: Path, *args: str) -> bytes:
     return proc.stdout
 
 
-def load_git_side(rev: str, specs_dir: Path) -> list[LoadedSpec]:
+def git_side_texts(rev: str, specs_dir: Path) -> list[SpecText | SpecErrors]:
     """The specs of folder `specs_dir` as they were at git revision `rev`; raises SpecErrors
     for invalid specs and GitError when git cannot answer. A revision without the folder has
     no specs (every service is new)."""
@@ -1148,8 +1244,8 @@ def load_git_side(rev: str, specs_dir: Path) -> list[LoadedSpec]:
         name = entry.rsplit("/", 1)[-1]
         if entry and Path(name).suffix in (".yaml", ".yml"):
             raw = _git(top, "cat-file", "blob", f"{commit.decode().strip()}:{entry}")
-            found.append(attempt(read_spec, raw, f"{rev}:{entry}", Path(name).stem))
-    return check_distinct(found)
+            found.append(SpecText(raw, f"{rev}:{entry}", Path(name).stem))
+    return found
 
 
 # -- output ------------------------------------------------------------------------------------

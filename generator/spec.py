@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import difflib
 import functools
@@ -364,22 +365,75 @@ def no_cycle_collection() -> Iterator[None]:
 def read_spec(raw: bytes, file: str, stem: str) -> LoadedSpec:
     """Check the bytes of one spec (shown as `file`, service name `stem`); raises SpecErrors."""
     with no_cycle_collection():
-        doc = load_yaml(file, raw)
-        errors = meta_schema_errors(doc)
-        if errors:
-            raise SpecErrors(errors)
-        service = dataclasses.replace(build_service(doc, stem), text=raw)
+        return check_document(load_yaml(file, raw), raw, stem)
+
+
+def check_document(
+    doc: Document, raw: bytes, stem: str, *, unbuilt: frozenset[str] = frozenset()
+) -> LoadedSpec:
+    """Check a loaded spec and build its IR; raises SpecErrors.
+
+    Operations in `unbuilt` are left out: they count as declared, but are neither checked nor
+    built (`callgen diff` passes those both sides have alike). One operation is always kept, as
+    a spec has at least one."""
+    checked = doc
+    operations = doc.data.get("operations") if isinstance(doc.data, dict) else None
+    if unbuilt and isinstance(operations, dict):
+        kept = {k: v for k, v in operations.items() if k not in unbuilt}
+        if not kept and operations:
+            first = next(iter(operations))
+            kept = {first: operations[first]}
+        unbuilt = frozenset(unbuilt) - kept.keys()
+        checked = copy.copy(doc)  # the same positions, fewer operations
+        checked.data = {**doc.data, "operations": kept}
+    else:
+        unbuilt = frozenset()
+    errors = meta_schema_errors(checked)
+    if errors:
+        raise SpecErrors(errors)
+    service = dataclasses.replace(build_service(checked, stem, unbuilt=unbuilt), text=raw)
     return LoadedSpec(service, doc)
 
 
-def _read(path: Path, display: str | None = None) -> LoadedSpec:
+@dataclass(frozen=True)
+class SpecText:
+    """The bytes of one spec file, read but not yet checked."""
+
+    raw: bytes
+    file: str  # as messages show it
+    stem: str  # the file name's stem: the service the spec must declare
+
+
+def read_text(path: Path, display: str | None = None) -> SpecText:
+    """The bytes of a spec file; raises SpecErrors when it cannot be read."""
     file = display or str(path)
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_BYTES + 1)  # enough to tell a file over the limit, no more
     except OSError as exc:
-        raise SpecErrors([SpecError(Pos(file, 1, 1), f"cannot read: {exc.strerror}")])
-    return read_spec(raw, file, path.stem)
+        raise SpecErrors([SpecError(Pos(file, 1, 1), f"cannot read: {exc.strerror}")]) from None
+    return SpecText(raw, file, path.stem)
+
+
+def folder_texts(specs_dir: Path) -> list[SpecText | SpecErrors]:
+    """The spec files of a folder, each read or why not; raises SpecErrors without any."""
+    if not specs_dir.is_dir():
+        raise SpecErrors([SpecError(Pos(str(specs_dir), 1, 1), "no such spec folder")])
+    files = spec_files(specs_dir)
+    if not files:
+        raise SpecErrors([SpecError(Pos(str(specs_dir), 1, 1), "no *.yaml spec files here")])
+    texts: list[SpecText | SpecErrors] = []
+    for f in files:
+        try:
+            texts.append(read_text(f, _display(f)))
+        except SpecErrors as exc:
+            texts.append(exc)
+    return texts
+
+
+def _read(path: Path, display: str | None = None) -> LoadedSpec:
+    text = read_text(path, display)
+    return read_spec(text.raw, text.file, text.stem)
 
 
 def load_service(path: Path, display: str | None = None) -> Service:
@@ -404,12 +458,16 @@ def load_specs(specs_dir: Path) -> list[Service]:
 
 def load_spec_folder(specs_dir: Path) -> list[LoadedSpec]:
     """Every spec of a folder with its document; raises SpecErrors with all problems."""
-    if not specs_dir.is_dir():
-        raise SpecErrors([SpecError(Pos(str(specs_dir), 1, 1), "no such spec folder")])
-    files = spec_files(specs_dir)
-    if not files:
-        raise SpecErrors([SpecError(Pos(str(specs_dir), 1, 1), "no *.yaml spec files here")])
-    return check_distinct([attempt(_read, f, display=_display(f)) for f in files])
+    return check_distinct(
+        [
+            (
+                text
+                if isinstance(text, SpecErrors)
+                else attempt(read_spec, text.raw, text.file, text.stem)
+            )
+            for text in folder_texts(specs_dir)
+        ]
+    )
 
 
 def attempt(read: Callable[..., LoadedSpec], *args: Any, **kwargs: Any) -> LoadedSpec | SpecErrors:

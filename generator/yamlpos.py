@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.composer import Composer
 
+from . import yamltree
 from .errors import SpecError, SpecErrors, quoted
 from .ir import Pos
 
@@ -65,18 +65,14 @@ class Positions(dict[Path, tuple[int, int]]):
         return default if mark is None else Pos(self.file, mark[0], mark[1])
 
 
-@dataclass
 class Document:
     """A spec file as JSON values, with the position of each value and of each mapping key."""
 
-    file: str
-    data: Any
-    values: Positions = field(init=False)
-    keys: Positions = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.values = Positions(self.file)
-        self.keys = Positions(self.file)
+    def __init__(self, file: str, data: Any) -> None:
+        self.file = file
+        self.data = data
+        self.values = Positions(file)
+        self.keys = Positions(file)
 
     def pos(self, path: Path, *, key: bool = False) -> Pos:
         """Position of the value (or key) at `path`, else of its nearest ancestor."""
@@ -90,6 +86,51 @@ class Document:
             p = p[:-1]
         mark = dict.get(values, ()) or (1, 1)
         return Pos(self.file, mark[0], mark[1])
+
+    def at(self, path: Path) -> Pos | None:
+        """Position of the value at `path`, which is in the document (else None)."""
+        return self.values.get(path)
+
+
+class TreeDocument(Document):
+    """A document rapidyaml read (yamltree): positions are found when first read."""
+
+    def __init__(self, file: str, data: Any, locator: yamltree.Locator) -> None:
+        self.file = file
+        self.data = data
+        self._locator = locator
+
+    def pos(self, path: Path, *, key: bool = False) -> Pos:
+        locate = self._locator.mark
+        path = tuple(path)
+        return Pos.later(self.file, lambda: locate(path, key))
+
+    def at(self, path: Path) -> Pos | None:
+        return self.pos(path)
+
+    @property  # type: ignore[override]
+    def values(self) -> Positions:
+        """Every value's position, found through the tree (tests compare them with libyaml's)."""
+        return self._table(key=False)
+
+    @property  # type: ignore[override]
+    def keys(self) -> Positions:
+        return self._table(key=True)
+
+    def _table(self, *, key: bool) -> Positions:
+        table = Positions(self.file)
+        stack: list[tuple[Path, Any]] = [((), self.data)]
+        while stack:
+            path, value = stack.pop()
+            if path and (not key or isinstance(path[-1], str)):
+                table[path] = self._locator.mark(path, key)
+            if isinstance(value, dict):
+                stack.extend((path + (k,), v) for k, v in value.items())
+            elif isinstance(value, list):
+                stack.extend((path + (i,), v) for i, v in enumerate(value))
+        if not key:
+            table[()] = self._locator.mark((), False)
+        return table
 
 
 def _pos(file: str, node: yaml.Node | yaml.Event) -> Pos:
@@ -128,7 +169,25 @@ class _Loader(yaml.SafeLoader):
 # libyaml accepts what PyYAML refuses here: tabs in more places, `|#` (a comment with no space
 # after a block scalar header), a few characters the YAML spec excludes. A text with any of
 # these is read by the pure-Python parser alone.
-_LIBYAML_DIFFERS = re.compile(r"\t|[|>][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+_PRINTABLE_ASCII = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
+
+
+def _libyaml_differs(text: str) -> bool:
+    """Whether the text has any of these (str.find and bytes.translate: a regular expression
+    over a 2.5 MB spec costs 20 ms a search)."""
+    if "\t" in text:
+        return True
+    for char in "|>":
+        at = text.find(char)
+        while at != -1:
+            if _BLOCK_HEADER_COMMENT.match(text, at):
+                return True
+            at = text.find(char, at + 1)
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
+    return bool(_NON_PRINTABLE.search(text))
 
 
 class _Unlike(Exception):
@@ -194,6 +253,36 @@ def _resolve_plain(text: str) -> str:
     return _STR
 
 
+def _surprising(text: str) -> bool:
+    """A string that, written plain, YAML 1.1 reads as something else (or we refuse)."""
+    if not text:
+        return True  # written plain, nothing is null
+    if text[0] not in _RESOLVERS:
+        return False
+    if " " in text and not (text[:4].isdigit() and text[4:5] == "-"):
+        return False  # of PyYAML's implicit types only a timestamp has a space
+    return _resolve_plain(text) != _STR or bool(_JSON_EXPONENT.fullmatch(text))
+
+
+def _read_int(text: str) -> int:
+    """A number rapidyaml wrote as JSON, if PyYAML reads it as this integer too."""
+    if text.isdigit() and (text[0] != "0" or len(text) == 1):
+        return int(text)  # the common case, quickly
+    if not _PLAIN_INT.fullmatch(text) or _resolve_plain(text) != _TAG + "int":
+        raise ValueError(text)
+    return int(text)
+
+
+def _read_float(text: str) -> float:
+    """A number rapidyaml wrote as JSON, if PyYAML reads it as this float too."""
+    if _resolve_plain(text) != _TAG + "float" or "_" in text or ":" in text:
+        raise ValueError(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
 def _events_to_document(file: str, text: str) -> Document:
     """The document of `text` from libyaml's events; raises _Unlike for what it does not
     handle (and yaml.YAMLError for what libyaml refuses)."""
@@ -201,7 +290,7 @@ def _events_to_document(file: str, text: str) -> Document:
         raise _Unlike
     parser = _CParser(text)
     get = parser.get_event
-    doc = Document(file=file, data=None)
+    doc = Document(file, None)
     values = doc.values
     keys = doc.keys
     tags: dict[str, str] = {}  # plain scalar text → resolved tag (keys repeat a lot)
@@ -505,7 +594,7 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> SpecError:
 def _compose(text: str) -> tuple[list[yaml.Node], list[yaml.AliasEvent]]:
     """The documents of `text` as node trees, and the aliases met (as null placeholders)."""
     loaders: list[type[_Loader]] = [_Loader]
-    if _CParser is not None and not _LIBYAML_DIFFERS.search(text):
+    if _CParser is not None and not _libyaml_differs(text):
         loaders.insert(0, _CLoader)
     for i, kind in enumerate(loaders):
         nodes: list[yaml.Node] = []
@@ -538,6 +627,12 @@ def _too_large(file: str, raw: bytes) -> SpecError:
 
 def load_yaml(file: str, raw: bytes) -> Document:
     """Parse one YAML document. Raises SpecErrors with every problem found."""
+    return read_yaml(file, raw).document()
+
+
+def read_yaml(file: str, raw: bytes) -> Reading:
+    """The first half of load_yaml: the text read, its values checked later (raises SpecErrors
+    for what cannot be a spec at all: too large, not UTF-8 text)."""
     start = Pos(file, 1, 1)
     if len(raw) > MAX_BYTES:
         raise SpecErrors([_too_large(file, raw)])
@@ -556,8 +651,82 @@ def load_yaml(file: str, raw: bytes) -> Document:
                 )
             ]
         ) from None
-    text = text.removeprefix("\ufeff")
-    if _CParser is not None and not _LIBYAML_DIFFERS.search(text):
+    if text.startswith("\ufeff"):
+        text, raw = text[1:], raw[3:]
+    reading = None
+    if yamltree.available() and not _libyaml_differs(text):
+        try:
+            reading = yamltree.read(raw, text, read_int=_read_int)
+        except yamltree.Unsure:
+            pass  # read by libyaml, which reports what is wrong
+    return Reading(file, raw, text, reading)
+
+
+class Reading:
+    """A spec file read, its values not yet checked: `document()` checks them."""
+
+    def __init__(self, file: str, raw: bytes, text: str, tree: yamltree.Reading | None) -> None:
+        self.file = file
+        self._raw = raw
+        self._text = text
+        self._tree = tree
+        self._document: Document | None = None
+
+    @property
+    def data(self) -> Any:
+        """The values as read (checked by `document()`, which may read them otherwise)."""
+        if self._tree is not None:
+            return self._tree.data
+        return self.document().data
+
+    def entry_texts(self, key: str) -> dict[str, bytes]:
+        """The text of each entry of the top-level mapping `key`, where the reading tells."""
+        return self._tree.entry_texts(key) if self._tree is not None else {}
+
+    def document(
+        self, *, unchecked: tuple[str, frozenset[str]] = ("", frozenset()), keep_tree: bool = False
+    ) -> Document:
+        """The document, its values checked; raises SpecErrors. Entries of top-level mapping
+        `unchecked[0]` named in `unchecked[1]` may be left unchecked (their values unused).
+        `keep_tree`: positions will be asked for soon; keep rapidyaml's tree (about 9 times the
+        text) rather than parse the text again when they are."""
+        if self._document is None:
+            self._document = self._check(unchecked, keep_tree)
+        return self._document
+
+    def _check(self, unchecked: tuple[str, frozenset[str]], keep_tree: bool) -> Document:
+        if self._tree is not None:
+            try:
+                data = self._tree.check(
+                    surprising=_surprising,
+                    read_float=_read_float,
+                    max_depth=MAX_DEPTH,
+                    max_keys=MAX_KEYS,
+                    unchecked=unchecked,
+                )
+            except yamltree.Unsure:
+                pass  # read by libyaml, which reports what is wrong
+            else:
+                file, raw, text = self.file, self._raw, self._text
+                exact: list[Document] = []
+
+                def libyaml_document() -> Document:
+                    if not exact:
+                        exact.append(_libyaml_document(file, text))
+                    return exact[0]
+
+                parsed = self._tree if keep_tree else None
+                locator = yamltree.Locator(file, raw, libyaml_document, parsed)
+                return TreeDocument(file, data, locator)
+            finally:
+                self._tree = None  # (its C++ tree is large)
+        return _libyaml_document(self.file, self._text)
+
+
+def _libyaml_document(file: str, text: str) -> Document:
+    """The document of `text` read through PyYAML (libyaml's events where it can)."""
+    start = Pos(file, 1, 1)
+    if _CParser is not None and not _libyaml_differs(text):
         try:
             return _events_to_document(file, text)
         except (yaml.YAMLError, _Unlike):
@@ -581,7 +750,7 @@ def load_yaml(file: str, raw: bytes) -> Document:
         raise SpecErrors(
             [SpecError(_pos(file, nodes[1]), "one YAML document per spec file, found several")]
         )
-    doc = Document(file=file, data=None)
+    doc = Document(file, None)
     errors: list[SpecError] = [
         SpecError(
             _pos(file, event),

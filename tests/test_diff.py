@@ -25,7 +25,8 @@ from generator.diff import BREAKING as B
 from generator.diff import COMPATIBLE as C
 from generator.diff import DOCUMENTATION as D
 from generator.errors import SpecErrors
-from generator.spec import LoadedSpec, read_spec
+from generator.spec import LoadedSpec, SpecText, read_spec
+from generator.yamlpos import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 Edit = Callable[[str], str]
@@ -334,6 +335,39 @@ def test_each_edit_is_classified(base: LoadedSpec, row: Row) -> None:
     assert first.pos.line == line_of(text, needle) + needle.count("\n"), str(first)
     if first.removed:
         assert first.old_pos is not None and first.old_pos.file == "old/svc.yaml"
+
+
+@pytest.mark.parametrize("row", EDITS, ids=[row.id for row in EDITS])
+def test_reading_both_sides_together_finds_what_reading_each_in_full_finds(
+    base: LoadedSpec, row: Row
+) -> None:
+    """`callgen diff` reads its two sides together and builds only what differs (operations
+    written alike are not built again); its changes, with their positions, are those of two
+    specs read and built in full."""
+    text = row.edit(BASE)
+    full = diff.compare_specs([base], [read_spec(text.encode(), "new/svc.yaml", "svc")])
+    old, new = diff.read_sides(
+        [SpecText(BASE.encode(), "old/svc.yaml", "svc")],
+        [SpecText(text.encode(), "new/svc.yaml", "svc")],
+    )
+    together = diff.compare_specs(old, new)
+    assert [(c, str(c.pos), str(c.old_pos)) for c in together] == [
+        (c, str(c.pos), str(c.old_pos)) for c in full
+    ]
+
+
+def test_operations_written_alike_are_not_built_again() -> None:
+    edited = sub("max_length: 200", "max_length: 100")(BASE)  # a type, read by both operations
+    in_one = sub("operations:\n  add:\n", "operations:\n  add:\n    # a comment\n")(BASE)
+    readings = [read_yaml(f"{i}.yaml", t.encode()) for i, t in enumerate((BASE, edited, in_one))]
+    assert diff.alike_operations(readings[0], readings[1]) == frozenset()  # types differ
+    assert diff.alike_operations(readings[0], readings[2]) == {"remove"}
+    old, new = diff.read_sides(
+        [SpecText(BASE.encode(), "old/svc.yaml", "svc")],
+        [SpecText(in_one.encode(), "new/svc.yaml", "svc")],
+    )
+    assert [op.id for op in old[0].service.operations] == ["add"]
+    assert [op.id for op in new[0].service.operations] == ["add"]
 
 
 def test_an_entry_names_item_values_position_and_source(base: LoadedSpec) -> None:

@@ -27,7 +27,9 @@ def load_both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, obje
     """(document or errors) with libyaml's events, then with the pure-Python parser.
 
     Also checks that libyaml's events composed into nodes (the path the events-to-values
-    fast path falls back to) give the same as the fast path."""
+    fast path falls back to) give the same as the fast path, and that rapidyaml's path
+    (yamltree), where it takes the text, gives the same values and finds every position
+    where libyaml's start marks are."""
 
     def one() -> object:
         try:
@@ -39,12 +41,16 @@ def load_both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[object, obje
     def unlike(*args: object) -> None:
         raise yamlpos._Unlike
 
-    fast = one()
+    tree = one()
     with monkeypatch.context() as m:
+        m.setattr(yamlpos.yamltree, "available", lambda: False)
+        fast = one()
         m.setattr(yamlpos, "_events_to_document", unlike)
         composed = one()
+    assert tree == fast
     assert fast == composed
     with monkeypatch.context() as m:
+        m.setattr(yamlpos.yamltree, "available", lambda: False)
         m.setattr(yamlpos, "_CParser", None)
         slow = one()
     return fast, slow
@@ -69,7 +75,7 @@ def test_libyaml_is_found_where_present() -> None:
 def test_shipped_specs_take_the_fast_path(spec: Path) -> None:
     """No fallback to the pure-Python parser for the specs we ship (it would cost 7x)."""
     text = spec.read_text("utf-8")
-    assert not yamlpos._LIBYAML_DIFFERS.search(text)
+    assert not yamlpos._libyaml_differs(text)
     loader = yamlpos._CLoader(text)
     try:
         while loader.check_node():

@@ -69,6 +69,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Raises SpecErrors (exit 2 in the caller) for invalid specs on either side."""
+    from ..spec import no_cycle_collection
+
+    # The specs read and compared hold no reference cycles: spare the whole command the cycle
+    # collector's passes over their million objects (on a large diff, a third of the time)
+    with no_cycle_collection():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from .. import diff, versions
 
     if args.git is not None:
@@ -76,18 +85,17 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give either OLD NEW or --git REV, not both")
         one = args.specs if args.specs.is_file() else None  # --specs FILE: that spec only
         try:
-            old = diff.load_git_side(args.git, one.parent if one else args.specs)
+            old_texts = diff.git_side_texts(args.git, one.parent if one else args.specs)
         except diff.GitError as exc:
             raise UsageError(f"--git {args.git}: {exc}") from exc
         if one is not None:
-            old = [s for s in old if Path(s.service.file).name == one.name]
-        new = diff.load_side(args.specs)
+            old_texts = [t for t in old_texts if _file_name(t) == one.name]
+        old, new = diff.read_sides(old_texts, diff.side_texts(args.specs))
         against = args.git
     else:
         if args.old is None or args.new is None:
             raise UsageError("give OLD and NEW (spec files or folders), or --git REV")
-        old = diff.load_side(args.old)
-        new = diff.load_side(args.new)
+        old, new = diff.read_sides(diff.side_texts(args.old), diff.side_texts(args.new))
         against = str(args.old)
     found = versions.compare(old, new, against)
     if args.changelog:
@@ -112,6 +120,12 @@ def run(args: argparse.Namespace) -> int:
         if found.changes:
             print(diff.summary(found.changes))
     return FINDINGS if failed else OK
+
+
+def _file_name(text: Any) -> str | None:
+    """The file name of a spec read at a git revision ("REV:specs/x.yaml" → "x.yaml")."""
+    file = getattr(text, "file", None)  # a SpecText (git gives no SpecErrors)
+    return None if file is None else Path(file.rsplit(":", 1)[-1]).name
 
 
 def _json(found: Any, allow_breaking: bool, failed: bool) -> dict[str, Any]:
