@@ -399,8 +399,14 @@ class _Exchange:
 class _CappedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A response's body as its transport yields it, refused once it passes `cap` bytes and, in
     a blocking read, checked against the exchange's deadline after each chunk (a caller's
-    transport has no deadline of its own). For a body without Content-Encoding only: its bytes
-    are then the ones kept, so the response reads itself (`read()`) and no copy is built."""
+    transport has no deadline of its own).
+
+    For a body without Content-Encoding only: the bytes counted are then the bytes kept, so the
+    response reads itself through this stream (`read()`), instead of the chunks being collected
+    and a second response built from them, as a decompressed body needs: a second read of the
+    body on every call (README, "Benchmarks"). A Content-Length is not trusted: every byte is
+    counted.
+    """
 
     def __init__(
         self,
@@ -1093,7 +1099,7 @@ class SyncCore(_CoreBase):
             response = self._client.send(request, stream=True)
             try:
                 self._check_length(response)
-                if "content-encoding" not in response.headers:  # the common case
+                if "content-encoding" not in response.headers:  # read as is: see _CappedBody
                     response.stream = self._capped(response, exchange)
                     response.read()
                     return response
@@ -1229,7 +1235,7 @@ class AsyncCore(_CoreBase):
                 status = response.status_code
                 try:
                     self._check_length(response)
-                    if "content-encoding" not in response.headers:  # the common case
+                    if "content-encoding" not in response.headers:  # see _CappedBody
                         response.stream = self._capped(response, exchange)
                         await response.aread()
                         return response
