@@ -48,7 +48,7 @@ import random
 import re
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -394,6 +394,57 @@ class _Exchange:
         self.traced = True
         if "send_request_headers" in event:
             self.sent = True
+
+
+class _CappedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response's body as its transport yields it, refused once it passes `cap` bytes and, in
+    a blocking read, checked against the exchange's deadline after each chunk (a caller's
+    transport has no deadline of its own).
+
+    For a body without Content-Encoding only: the bytes counted are then the bytes kept, so the
+    response reads itself through this stream (`read()`), instead of the chunks being collected
+    and a second response built from them, as a decompressed body needs: a second read of the
+    body on every call (README, "Benchmarks"). A Content-Length is not trusted: every byte is
+    counted.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.SyncByteStream | httpx.AsyncByteStream,
+        cap: int | None,
+        exchange: _Exchange,
+        refuse: Callable[[], ResponseError],
+    ) -> None:
+        self._inner = inner
+        self._cap = cap
+        self._exchange = exchange
+        self._refuse = refuse
+        self._size = 0
+
+    def _count(self, chunk: bytes) -> bytes:
+        self._size += len(chunk)
+        if self._cap is not None and self._size > self._cap:
+            raise self._refuse()
+        return chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        for chunk in self._inner:
+            yield self._count(chunk)
+            self._exchange.check_body()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:  # asyncio.timeout keeps the deadline
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        async for chunk in self._inner:
+            yield self._count(chunk)
+
+    def close(self) -> None:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        await self._inner.aclose()
 
 
 _STATUS_NOTE = "_outbound_http_status"
@@ -797,6 +848,15 @@ class _CoreBase:
         if cap is not None and length.isdigit() and int(length) > cap:
             raise self._too_large(response, f"Content-Length is {length}")
 
+    def _capped(self, response: httpx.Response, exchange: _Exchange) -> _CappedBody:
+        """The response's body stream, counted against the cap while it is read."""
+        return _CappedBody(
+            response.stream,
+            self.max_response_bytes,
+            exchange,
+            functools.partial(self._too_large, response, "more was sent"),
+        )
+
     def _too_large(self, response: httpx.Response, what: str) -> ResponseError:
         return ResponseError(
             f"the response body exceeds max_response_bytes ({self.max_response_bytes} bytes; "
@@ -1039,7 +1099,11 @@ class SyncCore(_CoreBase):
             response = self._client.send(request, stream=True)
             try:
                 self._check_length(response)
-                size = 0
+                if "content-encoding" not in response.headers:  # read as is: see _CappedBody
+                    response.stream = self._capped(response, exchange)
+                    response.read()
+                    return response
+                size = 0  # decompressed: the decoded bytes count
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if self.max_response_bytes is not None and size > self.max_response_bytes:
@@ -1171,7 +1235,11 @@ class AsyncCore(_CoreBase):
                 status = response.status_code
                 try:
                     self._check_length(response)
-                    size = 0
+                    if "content-encoding" not in response.headers:  # see _CappedBody
+                        response.stream = self._capped(response, exchange)
+                        await response.aread()
+                        return response
+                    size = 0  # decompressed: the decoded bytes count
                     async for chunk in response.aiter_bytes():
                         size += len(chunk)
                         if self.max_response_bytes is not None and size > self.max_response_bytes:

@@ -137,9 +137,10 @@ def drip(every: float, *, headers_at_once: bool, status: int = 200, give_up: flo
     return act
 
 
-def huge(total: int, *, announce: bool, compressed: bool = False) -> Act:
+def huge(total: int, *, announce: bool, compressed: bool = False, claim: int | None = None) -> Act:
     """A body of `total` bytes (zeros after decompression when `compressed`), announced with
-    Content-Length or sent chunked without one."""
+    Content-Length or sent chunked without one. `claim`: a lying Content-Length sent instead
+    (announce=True) or beside the chunked Transfer-Encoding (announce=False)."""
 
     def act(server: FaultServer, conn: socket.socket, request: Received) -> None:
         body = b"0" * total
@@ -148,8 +149,10 @@ def huge(total: int, *, announce: bool, compressed: bool = False) -> Act:
             body = gzip.compress(body, compresslevel=9)
             headers["Content-Encoding"] = "gzip"
         parts = [body[i : i + 65536] for i in range(0, len(body), 65536)]
+        if claim is not None:
+            headers["Content-Length"] = str(claim)
         if announce:
-            head = head_bytes(200, {**headers, "Content-Length": str(len(body))})
+            head = head_bytes(200, {"Content-Length": str(len(body)), **headers})
             pieces = parts
         else:
             head = head_bytes(200, {**headers, "Transfer-Encoding": "chunked"})

@@ -8,7 +8,7 @@ times asserted are generous upper bounds (deadline + 2 s), not measurements.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -224,6 +224,68 @@ def test_the_cap_counts_decompressed_bytes(server: FaultServer, asynchronous: bo
         hw.ResponseError,
     )
     assert "max_response_bytes (1048576 bytes; more was sent)" in str(error)
+
+
+@BOTH
+def test_a_body_longer_than_its_content_length_is_read_only_to_that_length(
+    server: FaultServer, asynchronous: bool
+) -> None:
+    """Announced 100 bytes, sent 50 MiB: the body is the 100 announced bytes (HTTP/1.1
+    framing), refused for what they are; the rest is never read."""
+    total = 50 * 1024 * 1024
+    server.then(huge(total, announce=True, claim=100))
+    _, error = timed(lambda: call(server, asynchronous=asynchronous), hw.ResponseError)
+    assert "not JSON" in str(error) and "(100 bytes)" in str(error)
+    time.sleep(0.3)
+    assert server.huge_sent < total
+
+
+@BOTH
+def test_a_chunked_body_beside_a_small_content_length_is_cut_at_the_cap(
+    server: FaultServer, asynchronous: bool
+) -> None:
+    """Transfer-Encoding overrides Content-Length: the 100 announced bytes bound nothing, the
+    chunks are counted as they arrive."""
+    total = 30 * 1024 * 1024
+    server.then(huge(total, announce=False, claim=100))
+    _, error = timed(lambda: call(server, asynchronous=asynchronous), hw.ResponseError)
+    assert "exceeds max_response_bytes" in str(error) and "more was sent" in str(error)
+    time.sleep(0.3)
+    assert server.huge_sent < total
+
+
+class _Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """64 chunks of 64 KiB (4 MiB), counting how many were taken."""
+
+    def __init__(self) -> None:
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(64):
+            self.taken += 1
+            yield b"0" * 65536
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+@BOTH
+def test_a_callers_transport_with_a_lying_content_length_is_cut_at_the_cap(
+    server: FaultServer, asynchronous: bool
+) -> None:
+    """A caller's transport frames nothing: Content-Length 10 over 4 MiB is counted as read,
+    not trusted, and reading stops at the cap (1 MiB: 16 chunks, the 17th passes it)."""
+    body = _Endless()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, headers={"Content-Type": "application/json", "Content-Length": "10"}, stream=body
+        )
+    )
+    with pytest.raises(hw.ResponseError) as caught:
+        call(server, asynchronous=asynchronous, transport=transport, max_response_bytes=1 << 20)
+    assert "max_response_bytes (1048576 bytes; more was sent)" in str(caught.value)
+    assert body.taken == 17
 
 
 def test_a_configured_cap_and_no_cap(server: FaultServer) -> None:
