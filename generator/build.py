@@ -200,7 +200,7 @@ class Builder:
             obj = self.object_type(raw, path, class_hint, named=False)
 
         enum = []
-        for i, entry in enumerate(raw.get("enum", [])):
+        for i, entry in enumerate(raw.get("enum", ())):
             value = entry["value"]
             if not any(_is_type(value, t) for t in types):
                 self.error(
@@ -208,12 +208,12 @@ class Builder:
                     f"enum value {value!r} is not of type {' | '.join(types)}",
                 )
             enum.append(EnumValue(value, entry.get("meaning", "")))
-        values = [e.value for e in enum]
-        if len({repr(v) for v in values}) != len(values):
+        values = [e.value for e in enum] if enum else []
+        if values and len({repr(v) for v in values}) != len(values):
             twice = sorted({repr(v) for v in values if sum(repr(w) == repr(v) for w in values) > 1})
             self.error(path + ("enum",), f"enum lists {', '.join(twice)} twice; keep one")
 
-        codes = tuple(sorted(raw.get("codes", {}).items()))
+        codes = tuple(sorted(raw["codes"].items())) if "codes" in raw else ()
         for rule, code in codes:
             if rule not in RULES:
                 self.error(path + ("codes", rule), f"unknown rule {rule!r}", key=True)

@@ -140,6 +140,8 @@ _SCHEMA_KEYWORDS = (
 
 @dataclass(frozen=True)
 class Delta:
+    """One classified change of one keyword's value."""
+
     kind: str
     what: str  # "lowered", "value 3 removed", …
     old: Any
@@ -1239,7 +1241,7 @@ def git_side_texts(rev: str, specs_dir: Path) -> list[SpecText | SpecErrors]:
         "--",
         f"{prefix}/" if prefix != "." else ".",
     )
-    found = []
+    found: list[SpecText | SpecErrors] = []
     for entry in listing.decode("utf-8").split("\0"):
         name = entry.rsplit("/", 1)[-1]
         if entry and Path(name).suffix in (".yaml", ".yml"):

@@ -17,6 +17,8 @@ def quoted(value: object, limit: int = 40) -> str:
 
 @dataclass(frozen=True, order=True)
 class SpecError:
+    """One problem in a spec, where it is: `FILE:LINE:COL: message`."""
+
     pos: Pos
     message: str
 

@@ -72,18 +72,20 @@ class Pos:
         self.file = file
         self._line = line
         self._col = col
-        self._find: Callable[[], tuple[int, int]] | None = None
+        self._find: tuple[Callable[..., tuple[int, int]], tuple[Any, ...]] | None = None
 
     @classmethod
-    def later(cls, file: str, find: Callable[[], tuple[int, int]]) -> Pos:
-        """A position `find()` gives (line, col) of, asked once, when first read."""
-        pos = cls(file, 0, 0)
-        pos._find = find
+    def later(cls, file: str, find: Callable[..., tuple[int, int]], *args: Any) -> Pos:
+        """A position `find(*args)` gives (line, col) of, asked once, when first read."""
+        pos = object.__new__(cls)
+        pos.file = file
+        pos._find = (find, args)
         return pos
 
     def _found(self) -> None:
         if self._find is not None:
-            self._line, self._col = self._find()
+            find, args = self._find
+            self._line, self._col = find(*args)
             self._find = None
 
     @property
@@ -116,12 +118,16 @@ class Pos:
 
 @dataclass(frozen=True)
 class EnumValue:
+    """One documented value of an enum, and what the document says it means."""
+
     value: Json
     meaning: str
 
 
 @dataclass(frozen=True)
 class RequiredIf:
+    """A property required only when a sibling property has a given value."""
+
     field: str
     equals: Json
 
@@ -180,6 +186,8 @@ _SCHEMA_DEFAULTS = {
 
 @dataclass(frozen=True)
 class Property:
+    """One property of an object type: its wire and Python names, schema and requiredness."""
+
     name: str  # as on the wire
     py_name: str  # snake_case Python attribute / keyword argument
     schema: Schema
@@ -191,6 +199,8 @@ class Property:
 
 @dataclass(frozen=True)
 class ObjectType:
+    """A JSON object: a model class of the generated package."""
+
     name: str  # Python class name
     pos: Pos
     properties: tuple[Property, ...] = ()
@@ -209,6 +219,8 @@ class ObjectType:
 
 @dataclass(frozen=True)
 class Header:
+    """A header an operation sends: a fixed value, or a credential the caller gives."""
+
     name: str
     value: str | None
     credential: bool
@@ -252,12 +264,16 @@ class Paging:
 
 @dataclass(frozen=True)
 class ExpectedViolation:
+    """A rule a documented example is known to break (the document's own mistake)."""
+
     path: str
     rule: str
 
 
 @dataclass(frozen=True)
 class Example:
+    """A body the document shows, checked against the spec by `callgen check`."""
+
     name: str
     kind: Literal["request", "response", "callback"]
     body: Json
@@ -270,6 +286,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Limit:
+    """A documented limit on calls (batch size, interval, quota) and who enforces it."""
+
     id: str
     kind: str
     enforced_by: str
@@ -283,6 +301,8 @@ class Limit:
 
 @dataclass(frozen=True)
 class Operation:
+    """One HTTP call of a vendor: its route, bodies, headers, codes and guards."""
+
     id: str
     method: str
     path: str
@@ -318,6 +338,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Callback:
+    """A body the vendor pushes to the caller's server."""
+
     name: str
     pos: Pos
     body: Schema
@@ -328,6 +350,8 @@ class Callback:
 
 @dataclass(frozen=True)
 class ErrorCode:
+    """One documented result code, with its texts as each document words them."""
+
     code: str
     name: str
     pos: Pos
@@ -344,6 +368,8 @@ class ErrorCode:
 
 @dataclass(frozen=True)
 class Auth:
+    """How calls are authenticated (the scheme and where its parts go)."""
+
     scheme: str
     source: str | None = None
     body_field: str | None = None
@@ -355,6 +381,8 @@ class Auth:
 
 @dataclass(frozen=True)
 class Envelope:
+    """Where every answer keeps its code, message and data, and which codes mean success."""
+
     code: str
     success: tuple[Json, ...]
     message: str | None = None
@@ -365,6 +393,8 @@ class Envelope:
 
 @dataclass(frozen=True)
 class Note:
+    """A decision or observation about the documents, recorded in the spec."""
+
     id: str
     text: str
     decision: str
@@ -374,6 +404,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Source:
+    """A vendor document the spec transcribes."""
+
     id: str
     file: str
     title: str
@@ -400,6 +432,8 @@ class Release:
 
 @dataclass(frozen=True)
 class Service:
+    """One vendor service: a spec file, checked and built."""
+
     name: str
     title: str
     file: str

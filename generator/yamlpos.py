@@ -101,20 +101,18 @@ class TreeDocument(Document):
         self._locator = locator
 
     def pos(self, path: Path, *, key: bool = False) -> Pos:
-        locate = self._locator.mark
-        path = tuple(path)
-        return Pos.later(self.file, lambda: locate(path, key))
+        return Pos.later(self.file, self._locator.mark, tuple(path), key)
 
     def at(self, path: Path) -> Pos | None:
         return self.pos(path)
 
-    @property  # type: ignore[override]
-    def values(self) -> Positions:
+    @property
+    def values(self) -> Positions:  # type: ignore[override]
         """Every value's position, found through the tree (tests compare them with libyaml's)."""
         return self._table(key=False)
 
-    @property  # type: ignore[override]
-    def keys(self) -> Positions:
+    @property
+    def keys(self) -> Positions:  # type: ignore[override]
         return self._table(key=True)
 
     def _table(self, *, key: bool) -> Positions:

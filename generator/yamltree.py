@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import ctypes
+import itertools
 import json
 import os
 import re
@@ -338,7 +339,8 @@ class Locator:
             self._tree, self._buf = _parse(self.raw)
         if not self._starts:
             self._base = _address(self._buf)
-            self._starts = [0] + [m.end() for m in re.finditer(b"\n", self.raw)]
+            lines = (len(line) + 1 for line in self.raw.split(b"\n"))
+            self._starts = list(itertools.accumulate(lines, initial=0))  # where each line starts
         return self._tree
 
     def node(self, path: Path) -> tuple[int, int]:
