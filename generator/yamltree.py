@@ -178,7 +178,12 @@ class Reading:
         bounds = [at for _, at in starts[1:]] + [end]
         if any(not 0 <= a < b <= len(self.raw) for (_, a), b in zip(starts, bounds, strict=True)):
             return {}
-        return {name: self.raw[a:b] for (name, a), b in zip(starts, bounds, strict=True)}
+        # from the start of the key's line: the same text indented otherwise may read otherwise
+        raw = self.raw
+        return {
+            name: raw[raw.rfind(b"\n", 0, a) + 1 : b]
+            for (name, a), b in zip(starts, bounds, strict=True)
+        }
 
     def check(
         self,

@@ -370,6 +370,17 @@ def test_operations_written_alike_are_not_built_again() -> None:
     assert [op.id for op in new[0].service.operations] == ["add"]
 
 
+def test_operations_indented_otherwise_are_not_alike() -> None:
+    """The same text indented otherwise may read otherwise (a block scalar's lines must be
+    indented deeper than its key): the comparison starts at the key's line."""
+    head = "callgen: 1\nservice: s\noperations:\n"
+    op = "a:\n  summary: |\n    text\n"
+    texts = [head + "".join(" " * n + line for line in op.splitlines(True)) for n in (2, 4)]
+    readings = [read_yaml("s.yaml", t.encode()) for t in texts]
+    assert readings[0].entry_texts("operations")["a"] != readings[1].entry_texts("operations")["a"]
+    assert diff.alike_operations(readings[0], readings[1]) == frozenset()
+
+
 def test_an_entry_names_item_values_position_and_source(base: LoadedSpec) -> None:
     text = sub("max_length: 200", "max_length: 100")(BASE)
     (change,) = diff.compare_specs([base], [read_spec(text.encode(), "new/svc.yaml", "svc")])
