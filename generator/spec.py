@@ -374,16 +374,15 @@ def check_document(
     """Check a loaded spec and build its IR; raises SpecErrors.
 
     Operations in `unbuilt` are left out: they count as declared, but are neither checked nor
-    built (`callgen diff` passes those both sides have alike). One operation is always kept, as
-    a spec has at least one."""
+    built (`callgen diff` passes those both sides have alike). At least one must stay (a spec
+    has one): else every operation is built."""
     checked = doc
     operations = doc.data.get("operations") if isinstance(doc.data, dict) else None
-    if unbuilt and isinstance(operations, dict):
-        kept = {k: v for k, v in operations.items() if k not in unbuilt}
-        if not kept and operations:
-            first = next(iter(operations))
-            kept = {first: operations[first]}
-        unbuilt = frozenset(unbuilt) - kept.keys()
+    if not isinstance(operations, dict):
+        operations = {}
+    kept = {k: v for k, v in operations.items() if k not in unbuilt}
+    if unbuilt and kept:
+        unbuilt = frozenset(unbuilt) & operations.keys()
         checked = copy.copy(doc)  # the same positions, fewer operations
         checked.data = {**doc.data, "operations": kept}
     else:

@@ -8,13 +8,16 @@ documents, explicit keys, tabs, line breaks other than LF), every number reads a
 it, and every string that YAML 1.1 would read as something else was quoted. Anything else raises
 `Unsure`, and the libyaml paths read the text again: they report every error.
 
+The values are read first and checked second (`Reading.check`), so `callgen diff` can leave
+unchecked the operations both its sides write alike, whose values it never uses.
+
 Positions are not computed while loading. `TreeDocument.pos` gives a `Pos` that is found when
-first read: the text is parsed again (its tree is not kept: hundreds of specs stay loaded while
-generating), the path is followed through the tree, and rapidyaml's pointer into the text
-gives the line and column, placed where libyaml's start marks are (a quoted scalar at its quote,
-a flow collection at its bracket, a block one at its first key or dash, a block scalar at its
-indicator). Where a place cannot be told from the tree, the libyaml path gives it
-(`exact_positions`). Tests compare every position with libyaml's.
+first read (`Locator`): the path is followed through the tree (parsed again then, unless the
+caller kept it: hundreds of specs stay loaded while generating, and a tree is about nine times
+its text), and rapidyaml's pointer into the text gives the line and column, placed where
+libyaml's start marks are (a quoted scalar at its quote, a flow collection at its bracket, a
+block one at its first key or dash, a block scalar at its indicator). Where a place cannot be
+told from the tree, the libyaml document gives it. Tests compare every position with libyaml's.
 """
 
 from __future__ import annotations
@@ -243,7 +246,7 @@ def _check(
     """Walk the values in document order — the order of the tree's node ids — and ask the
     tree about the few strings YAML 1.1 reads as something else unless quoted."""
     count = 1  # the root
-    verdicts: dict[str, bool] = {}
+    verdicts: dict[Any, bool] = {}  # (keys of lists are their indexes, never asked)
     later: list[tuple[int, Any, bool]] = []  # (node id, value, is a key)
     skip = unchecked[1]
     skipped_in = data.get(unchecked[0]) if skip else None
@@ -252,46 +255,32 @@ def _check(
         nonlocal count
         if depth >= max_depth:
             raise Unsure
-        if type(value) is dict:
-            if len(value) > max_keys:
-                raise Unsure
-            for key, item in value.items():
-                node = count
-                count += 1
+        mapping = type(value) is dict
+        if mapping and len(value) > max_keys:
+            raise Unsure
+        for key, item in value.items() if mapping else enumerate(value):
+            node = count
+            count += 1
+            if mapping:
                 if value is skipped_in and key in skip:
                     count = _after(tree, node)  # its subtree's ids are node … count - 1
                     continue
                 odd = verdicts.get(key)
                 if odd is None:
-                    odd = verdicts[key] = surprising(key)
+                    odd = verdicts[key] = surprising(key)  # type: ignore[arg-type]
                 if odd:
                     later.append((node, key, True))
-                kind = type(item)
-                if kind is str:
-                    odd = verdicts.get(item)
-                    if odd is None:
-                        odd = verdicts[item] = surprising(item)
-                    if odd:
-                        later.append((node, item, False))
-                elif kind is dict or kind is list:
-                    visit(item, depth + 1)
-                elif item is None or kind is float:
+            kind = type(item)
+            if kind is str:
+                odd = verdicts.get(item)
+                if odd is None:
+                    odd = verdicts[item] = surprising(item)
+                if odd:
                     later.append((node, item, False))
-        else:
-            for item in value:
-                node = count
-                count += 1
-                kind = type(item)
-                if kind is str:
-                    odd = verdicts.get(item)
-                    if odd is None:
-                        odd = verdicts[item] = surprising(item)
-                    if odd:
-                        later.append((node, item, False))
-                elif kind is dict or kind is list:
-                    visit(item, depth + 1)
-                elif item is None or kind is float:
-                    later.append((node, item, False))
+            elif kind is dict or kind is list:
+                visit(item, depth + 1)
+            elif item is None or kind is float:
+                later.append((node, item, False))
 
     visit(data, 0)
     if count != tree.size():  # a duplicate key, kept once by the JSON reader

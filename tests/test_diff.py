@@ -370,6 +370,23 @@ def test_operations_written_alike_are_not_built_again() -> None:
     assert [op.id for op in new[0].service.operations] == ["add"]
 
 
+def test_an_operation_removed_beside_operations_all_alike() -> None:
+    """Every operation the new side keeps is written alike: one of them is still built on
+    both sides (a spec has at least one), and only the removal is reported."""
+    add = BASE.split("  add:\n", 1)[1].split("  remove:\n", 1)[0]
+    extra = "  extra:\n" + add.replace("    path: /", "    path: /extra/", 1)
+    old_text = BASE.replace("operations:\n  add:\n", "operations:\n" + extra + "  add:\n", 1)
+    texts = [SpecText(old_text.encode(), "old/svc.yaml", "svc")]
+    together = diff.compare_specs(
+        *diff.read_sides(texts, [SpecText(BASE.encode(), "new/svc.yaml", "svc")])
+    )
+    full = diff.compare_specs(
+        [read_spec(old_text.encode(), "old/svc.yaml", "svc")],
+        [read_spec(BASE.encode(), "new/svc.yaml", "svc")],
+    )
+    assert entries(together) == entries(full) == [(B, "extra", "operation", "removed")]
+
+
 def test_operations_indented_otherwise_are_not_alike() -> None:
     """The same text indented otherwise may read otherwise (a block scalar's lines must be
     indented deeper than its key): the comparison starts at the key's line."""
