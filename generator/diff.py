@@ -1128,9 +1128,9 @@ def read_sides(
         documents: dict[int, tuple[Document, frozenset[str]]] = {}  # id(Reading) → checked
         for (old_text, before), (new_text, after) in pairs.values():
             alike = alike_operations(before, after)
-            try:
-                # (the tree is kept: the changes found will name their lines)
+            try:  # (the trees are kept: the changes found will name their lines)
                 old_doc = before.document(unchecked=("operations", alike), keep_tree=True)
+                documents[id(before)] = (old_doc, alike)
                 new_doc = after.document(unchecked=("operations", alike), keep_tree=True)
             except SpecErrors:
                 continue  # reported below, as for any other file
@@ -1221,9 +1221,9 @@ def _git(cwd: Path, *args: str) -> bytes:
 
 
 def git_side_texts(rev: str, specs_dir: Path) -> list[SpecText | SpecErrors]:
-    """The specs of folder `specs_dir` as they were at git revision `rev`; raises SpecErrors
-    for invalid specs and GitError when git cannot answer. A revision without the folder has
-    no specs (every service is new)."""
+    """The spec files of folder `specs_dir` as they were at git revision `rev`, not yet checked
+    (read_sides checks them); raises GitError when git cannot answer. A revision without the
+    folder has no specs (every service is new)."""
     if not specs_dir.is_dir():
         raise GitError(f"{specs_dir} is not a folder")
     folder = specs_dir.resolve()
