@@ -52,6 +52,7 @@ class Unsure(Exception):
 # also sends the text the slow way, which gives the same values.
 _UNSURE_AT = re.compile(
     r"(?:!|[&*][^\s\]},])"  # a tag, an anchor or an alias (where a node starts)
+    r"|[@`%]"  # reserved: no plain scalar starts with one (libyaml refuses, rapidyaml reads)
     r"|\?(?:\s|$)"  # an explicit key
     r"|\\(?:[^0abtnvfre \"\\N_LPxuU\n]|u[dD][89a-fA-F])",  # an escape YAML 1.1 lacks, a
     # lone surrogate (refused), or a backslash in plain text, where the two may differ
@@ -65,7 +66,7 @@ def _unsure(text: str) -> bool:
         return True  # (a line starting `...` or `---` might be text: read the slow way anyway)
     if any(char in text for char in "\t\r\x85\u2028\u2029"):
         return True  # tabs; line breaks other than LF (libyaml counts them)
-    for char in "!&*?":
+    for char in "!&*?@`%":
         at = text.find(char)
         while at != -1:
             if (at == 0 or text[at - 1] in _NODE_START) and _UNSURE_AT.match(text, at):

@@ -115,6 +115,9 @@ def test_documents_with_surprising_scalars_read_alike_on_every_path(text: str) -
         "a: ~\n",
         "a:\n",  # an empty value, which libyaml places elsewhere
         "a: &x 1\n",
+        "@: 0\n",  # reserved indicators: libyaml refuses a plain scalar starting with one
+        "a: `b`\n",
+        "a: [%x]\n",
         "a: !!str 1\n",
         "? a\n: 1\n",
         "--- {a: 1}\n",
