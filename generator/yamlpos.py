@@ -263,7 +263,8 @@ def _surprising(text: str) -> bool:
 
 
 def _read_int(text: str) -> int:
-    """A number rapidyaml wrote as JSON, if PyYAML reads it as this integer too."""
+    """A plain scalar read as the integer it looks like (what libyaml's events and rapidyaml's
+    JSON numbers both go through); ValueError for what PyYAML reads otherwise."""
     if text.isdigit() and (text[0] != "0" or len(text) == 1):
         return int(text)  # the common case, quickly
     if not _PLAIN_INT.fullmatch(text) or _resolve_plain(text) != _TAG + "int":
@@ -272,7 +273,8 @@ def _read_int(text: str) -> int:
 
 
 def _read_float(text: str) -> float:
-    """A number rapidyaml wrote as JSON, if PyYAML reads it as this float too."""
+    """A plain scalar read as the float it looks like; ValueError for what PyYAML reads
+    otherwise (or what is no JSON number)."""
     if _resolve_plain(text) != _TAG + "float" or "_" in text or ":" in text:
         raise ValueError(text)
     value = float(text)
@@ -315,10 +317,10 @@ def _events_to_document(file: str, text: str) -> Document:
             return text
         if key:
             raise _Unlike  # a key that is not a string: reported
-        if tag == _TAG + "int" and _PLAIN_INT.fullmatch(text):
+        if tag == _TAG + "int" or tag == _TAG + "float":
             try:
-                return int(text)
-            except ValueError:  # more digits than Python converts: reported
+                return _read_int(text) if tag == _TAG + "int" else _read_float(text)
+            except ValueError:  # 0x1F, 1_000, .inf, more digits than Python converts: reported
                 raise _Unlike from None
         if tag == _TAG + "bool" and text in _PLAIN_BOOL:
             return text.lower() == "true"
@@ -663,7 +665,7 @@ def read_yaml(file: str, raw: bytes) -> Reading:
 class Reading:
     """A spec file read, its values not yet checked: `document()` checks them."""
 
-    def __init__(self, file: str, raw: bytes, text: str, tree: yamltree.Reading | None) -> None:
+    def __init__(self, file: str, raw: bytes, text: str, tree: yamltree.TreeReading | None) -> None:
         self.file = file
         self._raw = raw
         self._text = text

@@ -8,7 +8,7 @@ documents, explicit keys, tabs, line breaks other than LF), every number reads a
 it, and every string that YAML 1.1 would read as something else was quoted. Anything else raises
 `Unsure`, and the libyaml paths read the text again: they report every error.
 
-The values are read first and checked second (`Reading.check`), so `callgen diff` can leave
+The values are read first and checked second (`TreeReading.check`), so `callgen diff` can leave
 unchecked the operations both its sides write alike, whose values it never uses.
 
 Positions are not computed while loading. `TreeDocument.pos` gives a `Pos` that is found when
@@ -151,7 +151,7 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-class Reading:
+class TreeReading:
     """rapidyaml's reading of a text: its values, trusted once `check` has passed."""
 
     def __init__(self, raw: bytes, tree: Any, buf: bytearray, data: dict[str, Any]) -> None:
@@ -206,7 +206,7 @@ class Reading:
         return self.data
 
 
-def read(raw: bytes, text: str, *, read_int: Callable[[str], int]) -> Reading:
+def read(raw: bytes, text: str, *, read_int: Callable[[str], int]) -> TreeReading:
     """rapidyaml's reading of `raw` (UTF-8 of `text`, no BOM); raises Unsure."""
     if _unsure(text):
         raise Unsure
@@ -228,7 +228,7 @@ def read(raw: bytes, text: str, *, read_int: Callable[[str], int]) -> Reading:
         raise Unsure from exc  # otherwise
     if not isinstance(data, dict):
         raise Unsure
-    return Reading(raw, tree, buf, data)
+    return TreeReading(raw, tree, buf, data)
 
 
 def _no_constant(text: str) -> Any:
@@ -320,7 +320,7 @@ class Locator:
     """Positions in one text, from rapidyaml's tree of it (parsed again when first needed)."""
 
     def __init__(
-        self, file: str, raw: bytes, exact: Callable[[], Any], parsed: Reading | None = None
+        self, file: str, raw: bytes, exact: Callable[[], Any], parsed: TreeReading | None = None
     ) -> None:
         self.file = file
         self.raw = raw
