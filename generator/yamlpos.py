@@ -18,6 +18,7 @@ pass 1.35 s (of which libyaml's events 0.6 s).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -707,17 +708,11 @@ class Reading:
             except yamltree.Unsure:
                 pass  # read by libyaml, which reports what is wrong
             else:
-                file, raw, text = self.file, self._raw, self._text
-                exact: list[Document] = []
-
-                def libyaml_document() -> Document:
-                    if not exact:
-                        exact.append(_libyaml_document(file, text))
-                    return exact[0]
-
+                # what the tree cannot place, libyaml's document of the text places (read once)
+                exact = functools.partial(_libyaml_document, self.file, self._text)
                 parsed = self._tree if keep_tree else None
-                locator = yamltree.Locator(file, raw, libyaml_document, parsed)
-                return TreeDocument(file, data, locator)
+                locator = yamltree.Locator(self.file, self._raw, functools.cache(exact), parsed)
+                return TreeDocument(self.file, data, locator)
             finally:
                 self._tree = None  # (its C++ tree is large)
         return _libyaml_document(self.file, self._text)
